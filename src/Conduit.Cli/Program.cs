@@ -1,1 +1,4 @@
-return 0;
+using Conduit.Cli;
+using Conduit.Cli.Hosting;
+
+return await ConduitCli.InvokeAsync(args, CliEnvironment.FromConsole()).ConfigureAwait(false);

@@ -1,0 +1,13 @@
+using System.CommandLine;
+using Conduit.Cli.Hosting;
+
+namespace Conduit.Cli.Commands;
+
+/// <summary>Every top-level command. Each command group lives in its own file and is added here.</summary>
+internal static class CommandCatalog
+{
+    public static IEnumerable<Command> Create(CliEnvironment environment)
+    {
+        yield break;
+    }
+}
