@@ -1,0 +1,151 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Text;
+
+namespace Conduit.Requests;
+
+/// <summary>
+/// The default <see cref="IRequestProcessRunner"/>: <see cref="Process"/> with an argument list, standard input
+/// closed, an allow-listed environment, capped output, and <c>Kill(entireProcessTree: true)</c> on timeout or
+/// cancellation. Conduit.Runners has a stronger launcher (process groups, escalation); Requests does not depend on
+/// it, and a host may plug it in through <see cref="IRequestProcessRunner"/>.
+/// </summary>
+internal sealed class SystemRequestProcessRunner : IRequestProcessRunner
+{
+    private static readonly string[] AllowedVariables = ["PATH", "HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "TZ", "TMPDIR", "TEMP", "TMP", "TERM", "SHELL", "SystemRoot", "ComSpec", "PATHEXT", "USERPROFILE"];
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(2);
+
+    public async Task<RequestProcessResult> RunAsync(RequestProcessStart start, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        var info = new ProcessStartInfo(start.FileName)
+        {
+            WorkingDirectory = start.WorkingDirectory,
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        foreach (var argument in start.Arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        info.Environment.Clear();
+        foreach (var name in AllowedVariables)
+        {
+            if (Environment.GetEnvironmentVariable(name) is { } value)
+            {
+                info.Environment[name] = value;
+            }
+        }
+
+        foreach (var pair in Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>())
+        {
+            if (pair.Key is string key && key.StartsWith("LC_", StringComparison.Ordinal) && pair.Value is string v)
+            {
+                info.Environment[key] = v;
+            }
+        }
+
+        info.Environment["GIT_TERMINAL_PROMPT"] = "0";
+
+        using var process = new Process { StartInfo = info };
+        try
+        {
+            process.Start();
+        }
+        catch (Win32Exception ex)
+        {
+            return new RequestProcessResult { LaunchError = $"Could not start {start.FileName}: {ex.Message}" };
+        }
+
+        process.StandardInput.Close();
+        var stdout = new CappedReader(process.StandardOutput, start.MaxOutputChars);
+        var stderr = new CappedReader(process.StandardError, start.MaxOutputChars);
+        var reading = Task.WhenAll(stdout.ReadAsync(), stderr.ReadAsync());
+
+        using var timeout = new CancellationTokenSource(start.Timeout);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+        var timedOut = false;
+        var cancelled = false;
+        try
+        {
+            await process.WaitForExitAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            timedOut = timeout.IsCancellationRequested;
+            cancelled = !timedOut;
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // Already gone.
+            }
+
+            try
+            {
+                await process.WaitForExitAsync(CancellationToken.None).WaitAsync(DrainTimeout, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // Reported as timed out or cancelled below; the kill was sent.
+            }
+        }
+
+        // A grandchild holding the pipes open must not hang us: drain for a bounded time only.
+        await Task.WhenAny(reading, Task.Delay(DrainTimeout, CancellationToken.None)).ConfigureAwait(false);
+        return new RequestProcessResult
+        {
+            ExitCode = timedOut || cancelled ? null : process.ExitCode,
+            StandardOutput = stdout.Text,
+            StandardError = stderr.Text,
+            StandardOutputChars = stdout.Total,
+            StandardErrorChars = stderr.Total,
+            TimedOut = timedOut,
+            Cancelled = cancelled,
+        };
+    }
+
+    private sealed class CappedReader(StreamReader reader, int cap)
+    {
+        private readonly StringBuilder _text = new();
+        private long _total;
+
+        public string Text
+        {
+            get
+            {
+                lock (_text)
+                {
+                    return _text.ToString();
+                }
+            }
+        }
+
+        public long Total => Interlocked.Read(ref _total);
+
+        public async Task ReadAsync()
+        {
+            var buffer = new char[8192];
+            int read;
+            while ((read = await reader.ReadAsync(buffer.AsMemory(), CancellationToken.None).ConfigureAwait(false)) > 0)
+            {
+                Interlocked.Add(ref _total, read);
+                lock (_text)
+                {
+                    var room = cap - _text.Length;
+                    if (room > 0)
+                    {
+                        _text.Append(buffer, 0, Math.Min(room, read));
+                    }
+                }
+            }
+        }
+    }
+}
