@@ -32,6 +32,7 @@ public static class ServiceCollectionExtensions
             sp.GetService<IRunOrchestrator>(),
             sp.GetService<ILogger<RequestProcessor>>()));
         services.TryAddSingleton(sp => sp.GetRequiredService<RequestProcessor>().Sessions);
+        services.TryAddSingleton(sp => new PendingReviews(sp.GetService<TimeProvider>() ?? TimeProvider.System));
         return services;
     }
 }
