@@ -88,12 +88,14 @@ public sealed class RequestProcessor
     }
 
     /// <summary>Creates the local review of a request: the text to show and the hash an approval binds to.</summary>
-    public RequestReview CreateReview(ParsedRequest request, RequestEvaluation evaluation)
+    public RequestReview CreateReview(ParsedRequest request, RequestEvaluation evaluation) => CreateReviewForRun(request, evaluation, runId: null);
+
+    private RequestReview CreateReviewForRun(ParsedRequest request, RequestEvaluation evaluation, string? runId)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(evaluation);
         var now = _time.GetUtcNow();
-        var runId = RequestRunFolder.NewRunId(now);
+        runId ??= RequestRunFolder.NewRunId(now);
         var approvalId = "approval_" + runId;
         return new RequestReview
         {
@@ -184,7 +186,7 @@ public sealed class RequestProcessor
         }
         else if (approval is null)
         {
-            var review = CreateReview(request, peekEvaluation);
+            var review = CreateReviewForRun(request, peekEvaluation, runId);
             folder.WriteText("result.txt", review.ClipboardNotice);
             return Refuse(RequestPolicy.UntrustedReason, null, review);
         }

@@ -94,6 +94,8 @@ public sealed class ExecutionTests : IDisposable
         Assert.NotNull(outcome.Review);
         Assert.Null(outcome.Results);
         Assert.Contains("s:shell.run", review.ClipboardNotice, StringComparison.Ordinal);
+        Assert.Equal(outcome.RunId, outcome.Review!.RunId);
+        Assert.Equal("approval_" + outcome.RunId, outcome.Review.ApprovalId);
         Assert.Equal(0, _processes.Launches);
         Assert.Equal(0, ProcessProbe.CountWithMarker(marker));
         Assert.Equal(childrenBefore, ProcessProbe.CountChildren());
