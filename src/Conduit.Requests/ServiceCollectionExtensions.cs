@@ -17,7 +17,7 @@ public static class ServiceCollectionExtensions
     public static IServiceCollection AddConduitRequests(this IServiceCollection services, Action<ConduitRequestsOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var options = services.AddOptions<ConduitRequestsOptions>();
+        var options = services.AddOptions<ConduitRequestsOptions>().ValidateOnStart();
         if (configure is not null)
         {
             options.Configure(configure);
