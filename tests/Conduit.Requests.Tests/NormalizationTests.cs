@@ -171,3 +171,16 @@ public sealed class NormalizationTests
         Assert.Empty(RequestSchema.Validate(request.CanonicalJson));
     }
 }
+
+public sealed class JsonPathTests
+{
+    [Theory]
+    [InlineData("read", "$.read")]
+    [InlineData(".help", "$['.help']")]
+    [InlineData("a b", "$['a b']")]
+    [InlineData("it's", "$['it\\'s']")]
+    public void Paths_quote_names_that_are_not_identifiers(string name, string path)
+    {
+        Assert.Equal(path, JsonPath.Property("$", name));
+    }
+}

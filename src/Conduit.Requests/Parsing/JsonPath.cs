@@ -12,6 +12,6 @@ internal static partial class JsonPath
 
     public static string Index(string parent, int index) => $"{parent}[{index}]";
 
-    [GeneratedRegex("^[A-Za-z_.][A-Za-z0-9_]*$")]
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
     private static partial Regex IdentifierPattern();
 }
