@@ -161,6 +161,12 @@ public sealed class RequestProcessor
             return Refuse(approvalProblem, null);
         }
 
+        // An approval runs once: claiming it is an exclusive file creation, so it holds across processes and restarts.
+        if (approval is not null && !folder.TryClaim("approval.used"))
+        {
+            return Refuse($"Approval {approval.ApprovalId} was already used; review the request again.", null);
+        }
+
         // The session gate: peek first, then consume atomically (exactly one of two concurrent uses wins).
         var peek = await Sessions.CheckAsync(request.SessionId, request.Nonce, transport, cancellationToken).ConfigureAwait(false);
         var peekEvaluation = Evaluate(request, transport, peek, approval);

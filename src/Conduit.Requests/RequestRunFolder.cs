@@ -36,6 +36,20 @@ internal sealed class RequestRunFolder
 
     public void WriteText(string name, string text) => File.WriteAllText(Path.Combine(Directory, name), text);
 
+    /// <summary>Creates <paramref name="name"/> exclusively; <see langword="false"/> when it already exists.</summary>
+    public bool TryClaim(string name)
+    {
+        try
+        {
+            using var stream = new FileStream(Path.Combine(Directory, name), FileMode.CreateNew, FileAccess.Write, FileShare.None);
+            return true;
+        }
+        catch (IOException) when (File.Exists(Path.Combine(Directory, name)))
+        {
+            return false;
+        }
+    }
+
     public void AppendLine(string name, JsonNode node)
     {
         lock (_gate)
