@@ -308,6 +308,24 @@ public sealed class ExecutionTests : IDisposable
     }
 
     [Fact]
+    public async Task Background_jobs_of_a_shell_command_do_not_outlive_it()
+    {
+        var marker = "conduit-bg-" + Guid.NewGuid().ToString("N");
+        var processor = Processor();
+        var session = await SessionAsync(processor, PermissionProfile.ShellManual);
+        var request = InSession(session, $"[{Requests.Action("s", "shell.run", $"{{\"command\":\"(exec -a {marker} sleep 30) > /dev/null 2>&1 & echo started\"}}")}]");
+        var approval = processor.CreateReview(request, await processor.EvaluateAsync(request, RequestTransport.Clipboard)).Approve(_workspace.Time.GetUtcNow(), "terminal", confirmedActionIds: ["s"]);
+        var shell = (await processor.ExecuteAsync(request, RequestTransport.Clipboard, approval)).Results!.Results[0];
+        Assert.Equal("started\n", (string?)shell.Content);
+        for (var i = 0; i < 20 && ProcessProbe.CountWithMarker(marker) > 0; i++)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(0, ProcessProbe.CountWithMarker(marker));
+    }
+
+    [Fact]
     public async Task Symlinks_cannot_lead_out_of_the_roots()
     {
         var outside = Path.Combine(_workspace.Directory, "outside");

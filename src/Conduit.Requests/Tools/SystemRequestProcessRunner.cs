@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Conduit.Requests;
@@ -10,15 +11,20 @@ namespace Conduit.Requests;
 /// cancellation. Conduit.Runners has a stronger launcher (process groups, escalation); Requests does not depend on
 /// it, and a host may plug it in through <see cref="IRequestProcessRunner"/>.
 /// </summary>
-internal sealed class SystemRequestProcessRunner : IRequestProcessRunner
+internal sealed partial class SystemRequestProcessRunner : IRequestProcessRunner
 {
+    private const string SetsidPath = "/usr/bin/setsid";
+    private const int SigKill = 9;
     private static readonly string[] AllowedVariables = ["PATH", "HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "TZ", "TMPDIR", "TEMP", "TMP", "TERM", "SHELL", "SystemRoot", "ComSpec", "PATHEXT", "USERPROFILE"];
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(2);
 
     public async Task<RequestProcessResult> RunAsync(RequestProcessStart start, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(start);
-        var info = new ProcessStartInfo(start.FileName)
+        // On Linux the program starts in its own process group (setsid execs in place: same pid, pgid = pid), so
+        // that background jobs it leaves behind are killed with the group when it ends.
+        var ownGroup = OperatingSystem.IsLinux() && File.Exists(SetsidPath);
+        var info = new ProcessStartInfo(ownGroup ? SetsidPath : start.FileName)
         {
             WorkingDirectory = start.WorkingDirectory,
             UseShellExecute = false,
@@ -28,6 +34,11 @@ internal sealed class SystemRequestProcessRunner : IRequestProcessRunner
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
+        if (ownGroup)
+        {
+            info.ArgumentList.Add(start.FileName);
+        }
+
         foreach (var argument in start.Arguments)
         {
             info.ArgumentList.Add(argument);
@@ -98,6 +109,12 @@ internal sealed class SystemRequestProcessRunner : IRequestProcessRunner
             }
         }
 
+        if (ownGroup)
+        {
+            // Nothing the request started may outlive it: kill what is left of its process group.
+            _ = KillProcessGroup(-process.Id, SigKill);
+        }
+
         // A grandchild holding the pipes open must not hang us: drain for a bounded time only.
         await Task.WhenAny(reading, Task.Delay(DrainTimeout, CancellationToken.None)).ConfigureAwait(false);
         return new RequestProcessResult
@@ -111,6 +128,9 @@ internal sealed class SystemRequestProcessRunner : IRequestProcessRunner
             Cancelled = cancelled,
         };
     }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int KillProcessGroup(int pid, int signal);
 
     private sealed class CappedReader(StreamReader reader, int cap)
     {
