@@ -8,8 +8,10 @@ namespace Conduit.Requests;
 /// <summary>
 /// The default <see cref="IRequestProcessRunner"/>: <see cref="Process"/> with an argument list, standard input
 /// closed, an allow-listed environment, capped output, and <c>Kill(entireProcessTree: true)</c> on timeout or
-/// cancellation. Conduit.Runners has a stronger launcher (process groups, escalation); Requests does not depend on
-/// it, and a host may plug it in through <see cref="IRequestProcessRunner"/>.
+/// cancellation. On Linux the program gets its own process group (through <c>setsid</c>) and the group is killed
+/// when the program ends, so background jobs do not outlive the request. Conduit.Runners has a stronger launcher
+/// (graceful escalation, session escapees); Requests does not depend on it, and a host may plug it in through
+/// <see cref="IRequestProcessRunner"/>.
 /// </summary>
 internal sealed partial class SystemRequestProcessRunner : IRequestProcessRunner
 {
