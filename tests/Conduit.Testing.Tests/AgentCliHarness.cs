@@ -8,7 +8,7 @@ internal enum CliPermissions
     /// <summary>The CLI's headless default (writes need approval, which headless means refused).</summary>
     Default,
 
-    /// <summary>Writes refused: claude --permission-mode default, codex -s read-only, gemini --approval-mode default.</summary>
+    /// <summary>Writes refused: claude --permission-mode default, codex -s read-only, gemini --approval-mode plan (as the runners map ReadOnly).</summary>
     ReadOnly,
 
     /// <summary>Writes allowed: claude --dangerously-skip-permissions, codex -s workspace-write, gemini --approval-mode yolo.</summary>
@@ -122,7 +122,7 @@ internal sealed class AgentCliHarness : IAsyncDisposable
 
                 arguments.AddRange(invocation.Permissions switch
                 {
-                    CliPermissions.ReadOnly => ["--approval-mode", "default"],
+                    CliPermissions.ReadOnly => ["--approval-mode", "plan"],
                     CliPermissions.Permissive => ["--approval-mode", "yolo"],
                     _ => [],
                 });
