@@ -110,7 +110,7 @@ public sealed class ApiErrorConformanceTests
         var result = await harness.RunAsync("say hello");
 
         Assert.False(result.TimedOut, result.ToString());
-        Assert.True(result.Duration < TimeSpan.FromSeconds(30), $"took {result.Duration}: the CLI's own retries are not switched off\n{result}");
+        Assert.True(result.Duration < TimeSpan.FromSeconds(60), $"took {result.Duration}: the CLI's own retries are not switched off\n{result}");
         var expectedExitCode = provider == AgentProviders.Gemini ? status % 256 : 1;
         Assert.True(result.ExitCode == expectedExitCode, result.ToString());
         Assert.Single(harness.Server.ModelRequests);
