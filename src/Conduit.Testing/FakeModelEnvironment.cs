@@ -29,6 +29,9 @@ public sealed class FakeModelEnvironment : IDisposable
 
     private readonly bool _ownsHome;
 
+    /// <summary>The providers whose CLIs can talk to a fake model API: Claude Code, Codex and Gemini CLI.</summary>
+    public static IReadOnlyList<string> Providers { get; } = [AgentProviders.Claude, AgentProviders.Codex, AgentProviders.Gemini];
+
     private FakeModelEnvironment(string provider, string homeDirectory, bool ownsHome, Dictionary<string, string?> variables, List<string> arguments)
     {
         Provider = provider;

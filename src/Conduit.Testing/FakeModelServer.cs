@@ -37,6 +37,7 @@ public sealed class FakeModelServer : IAsyncDisposable
     private readonly FakeModelServerOptions _options;
     private readonly ConcurrentDictionary<string, FakeScript> _providerScripts = new(StringComparer.Ordinal);
     private readonly List<FakeModelRequest> _requests = [];
+    private readonly ConcurrentBag<FakeModelEnvironment> _ownedEnvironments = [];
     private readonly Lock _requestsLock = new();
     private int _sequence;
     private int _disposed;
@@ -134,7 +135,15 @@ public sealed class FakeModelServer : IAsyncDisposable
     public FakeModelEnvironment CreateEnvironment(string provider, FakeModelEnvironmentOptions? options = null) =>
         FakeModelEnvironment.Create(this, provider, options);
 
-    /// <summary>Stops the server and the proxy.</summary>
+    /// <summary>Creates an environment that is disposed (its home directory deleted) together with this server.</summary>
+    internal FakeModelEnvironment CreateOwnedEnvironment(string provider, FakeModelEnvironmentOptions? options)
+    {
+        var environment = FakeModelEnvironment.Create(this, provider, options);
+        _ownedEnvironments.Add(environment);
+        return environment;
+    }
+
+    /// <summary>Stops the server and the proxy, and deletes the environments created for runners.</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
@@ -145,6 +154,10 @@ public sealed class FakeModelServer : IAsyncDisposable
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         await _proxy.DisposeAsync().ConfigureAwait(false);
+        foreach (var environment in _ownedEnvironments)
+        {
+            environment.Dispose();
+        }
     }
 
     private async Task HandleAsync(HttpContext context)
