@@ -44,7 +44,7 @@ internal sealed class ChildProcessRun : IAsyncDisposable
         _timeProvider = options.TimeProvider;
         _process = process;
         _startTimestamp = _lastOutputTimestamp = _timeProvider.GetTimestamp();
-        _tree = new ProcessTree(marker, process.Id, inOwnGroup, () => HasExited(process), _timeProvider);
+        _tree = new ProcessTree(marker, process.Id, inOwnGroup, () => HasExited(process), () => KillEntireTree(process), _timeProvider);
 
         _outputs.Writer.TryWrite(new ChildProcessStarted { ProcessId = process.Id });
         _standardOutputPump = StartPump(process.StandardOutput.BaseStream, isStandardError: false);
@@ -196,6 +196,18 @@ internal sealed class ChildProcessRun : IAsyncDisposable
         catch (InvalidOperationException)
         {
             return true;
+        }
+    }
+
+    private static void KillEntireTree(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or Win32Exception or NotSupportedException)
+        {
+            // Already gone.
         }
     }
 

@@ -21,11 +21,13 @@ internal sealed class ProcessTree
 
     private readonly byte[] _markerBytes;
     private readonly Func<bool> _rootExited;
+    private readonly Action _killRootTree;
     private readonly bool _rootLeadsGroup;
     private readonly TimeProvider _timeProvider;
 
-    public ProcessTree(string marker, int rootProcessId, bool rootLeadsGroup, Func<bool> rootExited, TimeProvider timeProvider)
+    public ProcessTree(string marker, int rootProcessId, bool rootLeadsGroup, Func<bool> rootExited, Action killRootTree, TimeProvider timeProvider)
     {
+        _killRootTree = killRootTree;
         _markerBytes = Encoding.ASCII.GetBytes(marker);
         RootProcessId = rootProcessId;
         _rootLeadsGroup = rootLeadsGroup;
@@ -126,6 +128,12 @@ internal sealed class ProcessTree
     {
         if (OperatingSystem.IsWindows())
         {
+            // No signals: the last step falls back to Process.Kill(entireProcessTree: true).
+            if (signal == NativeMethods.SIGKILL)
+            {
+                _killRootTree();
+            }
+
             return;
         }
 

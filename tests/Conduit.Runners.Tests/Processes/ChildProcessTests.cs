@@ -231,6 +231,23 @@ public sealed class ChildProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task Lines_a_grandchild_writes_after_the_child_exited_are_read_within_the_drain()
+    {
+        var outputs = await CollectAsync(new ChildProcessOptions
+        {
+            Executable = "sh",
+            Arguments = ["-c", "(sleep 0.3; echo late) & echo early"],
+            DrainTimeout = TimeSpan.FromSeconds(10),
+            Timeout = TimeSpan.FromSeconds(30),
+        });
+
+        Assert.Equal(["early", "late"], outputs.OfType<StandardOutputLine>().Select(line => line.Text));
+        var exited = Assert.IsType<ChildProcessExited>(outputs[^1]);
+        Assert.Equal(ChildProcessTermination.Exited, exited.Termination);
+        Assert.Equal(0, exited.ExitCode);
+    }
+
+    [Fact]
     public async Task Invalid_utf8_is_replaced_and_the_rest_survives()
     {
         var bytes = new List<byte>();
