@@ -242,7 +242,16 @@ public static class ConduitConfigurationLoader
 
         CheckRole(root, filePath, role, diagnostics);
         ConfigSchema.Validate(root, filePath, diagnostics);
-        return diagnostics.Count > 0 ? null : root;
+        if (diagnostics.Count == 0)
+        {
+            return root;
+        }
+
+        // Report in file order, whatever order the schema checks ran in.
+        var ordered = diagnostics.OrderBy(d => d.Line ?? 0).ThenBy(d => d.Column ?? 0).ToList();
+        diagnostics.Clear();
+        diagnostics.AddRange(ordered);
+        return null;
     }
 
     private static void CheckRole(ConfigMap root, string filePath, ConfigurationFileRole role, List<ConfigurationDiagnostic> diagnostics)

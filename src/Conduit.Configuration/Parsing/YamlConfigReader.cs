@@ -142,7 +142,7 @@ internal static partial class YamlConfigReader
             if (parser.TryConsume<Scalar>(out var scalar))
             {
                 anchor = scalar.Anchor;
-                var value = scalar.Style == ScalarStyle.Plain && !scalar.Tag.Value.EndsWith(":str", StringComparison.Ordinal)
+                var value = scalar.Style == ScalarStyle.Plain && (scalar.Tag.IsEmpty || !scalar.Tag.Value.EndsWith(":str", StringComparison.Ordinal))
                     ? TypePlainScalar(scalar.Value)
                     : scalar.Value;
                 node = new ConfigScalar(value, origin, (int)scalar.Start.Line, (int)scalar.Start.Column);

@@ -318,7 +318,7 @@ public static class GlobalConfigurationEditor
 
                 if (sequence.IsFlow)
                 {
-                    sequence.End = (int)sequenceEnd.End.Index;
+                    sequence.End = (int)sequenceEnd.Start.Index + 1; // just after ']'
                 }
 
                 return sequence;
@@ -345,7 +345,7 @@ public static class GlobalConfigurationEditor
 
             if (mapping.IsFlow)
             {
-                mapping.End = (int)end.End.Index;
+                mapping.End = (int)end.Start.Index + 1; // just after '}'
             }
 
             return mapping;
