@@ -121,7 +121,20 @@ public static class ConduitConfigurationLoader
         return Path.GetFileName(directory) == ".conduit" ? ConfigurationFileRole.Project : ConfigurationFileRole.Standalone;
     }
 
-    /// <summary>The home directory used for <c>~</c>.</summary>
+    /// <summary>The home directory used to expand <c>~</c>: the option, else <c>HOME</c>, else the user profile folder.</summary>
+    public static string ResolveHomeDirectory(ConfigurationLoadOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return HomeDirectory(options);
+    }
+
+    /// <summary>The absolute <c>CONDUIT_HOME</c>: the option, else the environment variable, else <c>~/.conduit</c>.</summary>
+    public static string ResolveConduitHome(ConfigurationLoadOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return ConduitHome(options, Path.GetFullPath(options.WorkingDirectory), HomeDirectory(options));
+    }
+
     internal static string HomeDirectory(ConfigurationLoadOptions options)
     {
         var home = options.HomeDirectory ?? options.GetEnvironmentVariable("HOME");
