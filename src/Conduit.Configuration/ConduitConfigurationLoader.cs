@@ -14,6 +14,7 @@ public static class ConduitConfigurationLoader
     private const string DefaultsYaml = """
         conduit:
           defaultRunner: claude
+          stateDir: null
           projects: {}
           runners:
             claude: { args: [], executable: null, env: {}, timeout: null, idleTimeout: null }
