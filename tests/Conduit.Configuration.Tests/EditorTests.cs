@@ -181,4 +181,24 @@ public sealed class EditorTests : IDisposable
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(tree.GlobalFile));
         Assert.Equal(["b"], Load().Settings.Projects.Keys);
     }
+
+    [Fact]
+    public async Task Windows_line_endings_are_kept()
+    {
+        tree.WriteGlobal("conduit:\r\n  projects:\r\n    a:\r\n      path: /a\r\n");
+
+        await GlobalConfigurationEditor.AddProjectAsync(tree.GlobalFile, "b", "/b");
+
+        Assert.Equal("conduit:\r\n  projects:\r\n    a:\r\n      path: /a\r\n    b:\r\n      path: /b\r\n", File.ReadAllText(tree.GlobalFile));
+    }
+
+    [Fact]
+    public async Task A_path_that_needs_quoting_is_quoted_and_reads_back_the_same()
+    {
+        tree.WriteGlobal("conduit:\n  projects: {}\n");
+
+        await GlobalConfigurationEditor.AddProjectAsync(tree.GlobalFile, "odd", "/repos/x: \"y\" #z");
+
+        Assert.Equal("/repos/x: \"y\" #z", Load().Settings.Projects["odd"]);
+    }
 }

@@ -186,4 +186,17 @@ public sealed class ErrorTests : IDisposable
         Assert.Contains("unknown key \"dir\" in \"conduit.projects.billing\"", error.Message, StringComparison.Ordinal);
         Assert.Contains("missing required key \"path\"", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("conduit:\n  runners:\n    codex: { args: --x }\n", "conduit.runners.codex.args", "expected a list or null; got \"--x\"")]
+    [InlineData("conduit:\n  server: 8888\n", "conduit.server", "expected a mapping (key: value pairs) or null; got 8888")]
+    [InlineData("conduit:\n  server:\n    queue: { maxActiveRuns: lots }\n", "conduit.server.queue.maxActiveRuns", "expected an integer >= 1 or null; got \"lots\"")]
+    [InlineData("conduit:\n  runners:\n    codex: { env: { A: [1] } }\n", "conduit.runners.codex.env.A", "expected a string, number, boolean or null; got a list")]
+    public void A_value_of_a_type_union_names_every_accepted_type(string yaml, string key, string problem)
+    {
+        var error = LoadGlobal(yaml);
+
+        Assert.Equal(key, error.Key);
+        Assert.Equal(problem, error.Problem);
+    }
 }

@@ -138,6 +138,27 @@ internal static class ConfigSchema
             return text;
         }
 
+        if (kind == ValidationErrorKind.NoTypeValidates && schema is not null)
+        {
+            var names = new List<string>();
+            AddIf(JsonObjectType.Object, "a mapping (key: value pairs)");
+            AddIf(JsonObjectType.Array, "a list");
+            AddIf(JsonObjectType.String, "a string");
+            AddIf(JsonObjectType.Integer, "an integer");
+            AddIf(JsonObjectType.Number, "a number");
+            AddIf(JsonObjectType.Boolean, "true or false");
+            AddIf(JsonObjectType.Null, "null");
+            return string.Join(" or ", names);
+
+            void AddIf(JsonObjectType type, string name)
+            {
+                if (schema.Type.HasFlag(type))
+                {
+                    names.Add(name);
+                }
+            }
+        }
+
         return kind switch
         {
             ValidationErrorKind.StringExpected => "a string",
