@@ -122,7 +122,8 @@ public sealed class ErrorTests : IDisposable
         var error = LoadGlobal("conduit:\n  defaultRunner: codex\n  defaultRunner: claude\n");
 
         Assert.Equal(3, error.Line);
-        Assert.Contains("duplicate key \"defaultRunner\"", error.Message, StringComparison.Ordinal);
+        Assert.Equal("conduit.defaultRunner", error.Key);
+        Assert.Contains("duplicate key \"defaultRunner\" (first defined on line 2)", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -80,7 +80,7 @@ internal static partial class YamlConfigReader
             {
                 documents++;
                 Track(start.Start);
-                var node = ReadNode();
+                var node = ReadNode(string.Empty);
                 Consume<DocumentEnd>();
                 if (documents == 1)
                 {
@@ -120,7 +120,7 @@ internal static partial class YamlConfigReader
             LastColumn = (int)mark.Column;
         }
 
-        private ConfigNode ReadNode()
+        private ConfigNode ReadNode(string path)
         {
             if (parser.Current is not null)
             {
@@ -153,7 +153,7 @@ internal static partial class YamlConfigReader
                 var items = new List<ConfigNode>();
                 while (!parser.TryConsume<SequenceEnd>(out _))
                 {
-                    items.Add(ReadNode());
+                    items.Add(ReadNode($"{path}[{items.Count}]"));
                 }
 
                 node = new ConfigList(items, origin, (int)sequenceStart.Start.Line, (int)sequenceStart.Start.Column);
@@ -165,21 +165,24 @@ internal static partial class YamlConfigReader
                 var map = new ConfigMap(origin, (int)mappingStart.Start.Line, (int)mappingStart.Start.Column);
                 while (!parser.TryConsume<MappingEnd>(out _))
                 {
-                    var keyNode = ReadNode();
-                    var value = ReadNode();
-                    if (keyNode is not ConfigScalar { Value: not null } keyScalar)
+                    var keyNode = ReadNode(path);
+                    var keyText = keyNode is ConfigScalar { Value: { } rawKey } ? Convert.ToString(rawKey, CultureInfo.InvariantCulture)! : "?";
+                    var keyPath = path.Length == 0 ? keyText : path + "." + keyText;
+                    var value = ReadNode(keyPath);
+                    if (keyNode is not ConfigScalar { Value: not null })
                     {
                         diagnostics.Add(new ConfigurationDiagnostic
                         {
                             FilePath = filePath,
                             Line = keyNode.Line,
                             Column = keyNode.Column,
+                            Key = path.Length == 0 ? null : path,
                             Problem = "keys must be plain strings",
                         });
                         continue;
                     }
 
-                    var key = Convert.ToString(keyScalar.Value, CultureInfo.InvariantCulture)!;
+                    var key = keyText;
                     var entry = new ConfigEntry { Key = key, KeyLine = keyNode.Line, KeyColumn = keyNode.Column, Value = value };
                     if (!map.TryAdd(entry))
                     {
@@ -188,7 +191,7 @@ internal static partial class YamlConfigReader
                             FilePath = filePath,
                             Line = keyNode.Line,
                             Column = keyNode.Column,
-                            Key = key,
+                            Key = keyPath,
                             Problem = $"duplicate key \"{key}\" (first defined on line {map.GetEntry(key)!.KeyLine})",
                         });
                     }
