@@ -353,6 +353,31 @@ public sealed class LoaderTests : IDisposable
         Assert.Equal("override --db", configuration.GetOrigin("stateDir")!.ToString());
     }
 
+    [Fact]
+    public void An_args_override_replaces_the_configured_list_like_args_after_double_dash()
+    {
+        tree.WriteGlobal("conduit:\n  runners:\n    codex: { args: [\"--a\"], env: { A: x } }\n");
+
+        var configuration = tree.Load(
+            tree.MakeDirectory("w"),
+            [new ConfigurationOverride { Key = "runners.codex.args", Value = new[] { "--model", "o3" }, Source = "-- args" }]);
+
+        Assert.Equal(["--model", "o3"], configuration.GetRunner("codex").Args);
+        Assert.Equal("x", configuration.GetRunner("codex").Environment["A"]);
+        Assert.Equal("override -- args", configuration.GetOrigin("runners.codex.args")!.ToString());
+    }
+
+    [Fact]
+    public void An_unknown_override_key_is_an_error_with_a_suggestion()
+    {
+        var error = Assert.Throws<ConfigurationFileException>(() => tree.Load(
+            tree.MakeDirectory("w"),
+            [new ConfigurationOverride { Key = "server.prot", Value = 1, Source = "--port" }]));
+
+        Assert.Equal("--port", error.FilePath);
+        Assert.Contains("did you mean \"port\"?", error.Message, StringComparison.Ordinal);
+    }
+
     private static string Nested(string key, object value)
     {
         var segments = key.Split('.');
