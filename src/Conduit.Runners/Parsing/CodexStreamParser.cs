@@ -84,7 +84,7 @@ internal sealed class CodexStreamParser : AgentStreamParser
 
         if (DeniedToolCalls.Count > 0)
         {
-            return new Verdict(AgentOutcome.PermissionDenied, $"the sandbox refused {DeniedToolCalls.Count} tool call(s): {string.Join(", ", DeniedToolCalls)}", "permission_denied");
+            return new Verdict(AgentOutcome.PermissionDenied, $"permission denied by the sandbox for {DeniedToolCalls.Count} tool call(s): {string.Join(", ", DeniedToolCalls)}", "permission_denied");
         }
 
         return new Verdict(AgentOutcome.Succeeded, "turn.completed");
