@@ -21,7 +21,7 @@ internal sealed class AgentStreamParserContext
     public string? ResumeSessionId { get; init; }
 
     /// <summary>The CLI's version found by running it with <c>--version</c>, used when the stream does not report one.</summary>
-    public string? CliVersion { get; init; }
+    public string? CliVersion { get; set; }
 
     /// <summary>Codex: the last cumulative usage seen per thread, to turn thread totals into per-run usage.</summary>
     public CodexThreadUsageLedger? CodexUsageLedger { get; init; }
