@@ -145,6 +145,7 @@ internal sealed class ClaudeStreamParser : AgentStreamParser
                     (text ??= new StringBuilder()).Append(blockText);
                     break;
                 case "tool_use":
+                    FlushText(ref text, streamed, events);
                     var id = GetString(block, "id");
                     var name = GetString(block, "name") ?? "tool";
                     if (id is not null)
@@ -157,15 +158,24 @@ internal sealed class ClaudeStreamParser : AgentStreamParser
             }
         }
 
-        if (text is not null)
+        FlushText(ref text, streamed, events);
+    }
+
+    private void FlushText(ref StringBuilder? text, bool streamed, List<AgentEvent> events)
+    {
+        if (text is null)
         {
-            _lastAssistantText = text.ToString();
-            FinalText = _lastAssistantText;
-            if (!streamed)
-            {
-                events.Add(Text(_lastAssistantText, delta: false));
-            }
+            return;
         }
+
+        _lastAssistantText = text.ToString();
+        FinalText = _lastAssistantText;
+        if (!streamed)
+        {
+            events.Add(Text(_lastAssistantText, delta: false));
+        }
+
+        text = null;
     }
 
     private void ParseUser(JsonElement root, List<AgentEvent> events)

@@ -341,4 +341,40 @@ public sealed class StreamParserBehaviorTests
         Assert.Equal(2, completed.ExitCode);
         Assert.Equal("hi", completed.FinalText);
     }
+
+    [Fact]
+    public void Claude_text_before_a_tool_use_in_one_message_comes_first()
+    {
+        var parser = new ClaudeStreamParser(new AgentStreamParserContext());
+        const string line = """{"type":"assistant","message":{"id":"m","content":[{"type":"text","text":"Let me write it."},{"type":"tool_use","id":"t","name":"Write","input":{}}]}}""";
+
+        var events = parser.ParseLine(line, 1).ToList();
+
+        Assert.Equal("Let me write it.", Assert.IsType<TextEvent>(events[0]).Text);
+        Assert.Equal("Write", Assert.IsType<ToolCallStartedEvent>(events[1]).Name);
+    }
+
+    [Theory]
+    [InlineData("claude-err500", "api_error")]
+    [InlineData("claude-err-nokey", "auth_required")]
+    [InlineData("codex-401", "auth_required")]
+    [InlineData("gemini-500-err", "api_error")]
+    [InlineData("claude-err-stream-json-without-verbose", "missing_result")]
+    public void A_failed_run_reports_one_fatal_error_with_its_code(string name, string code)
+    {
+        var events = Capture.Load(name).ParseWith(Capture.ParserFor(name));
+
+        var fatal = Assert.Single(events.OfType<ErrorEvent>(), e => e.IsFatal);
+        Assert.Equal(code, fatal.Code);
+    }
+
+    [Fact]
+    public void The_reason_of_a_missing_result_quotes_stderr()
+    {
+        var events = Capture.Load("claude-err-stream-json-without-verbose").ParseWith(new ClaudeStreamParser(new AgentStreamParserContext()));
+
+        Assert.Equal(
+            "claude exited with code 1 without a result line: Error: When using --print, --output-format=stream-json requires --verbose",
+            events.OfType<CompletedEvent>().Single().Reason);
+    }
 }
