@@ -25,9 +25,30 @@ public static class ConduitCli
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(environment);
+        var (own, passthrough) = SplitPassthrough(args);
+        environment = environment.WithPassthroughArguments(passthrough);
         var root = BuildRootCommand(environment);
-        var parseResult = root.Parse(args);
+        var parseResult = root.Parse(ExpandBarePrompt(own, root));
         var configuration = new InvocationConfiguration { Output = environment.Out, Error = environment.Error };
         return await parseResult.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Everything after the first standalone <c>--</c> belongs to the agent CLI.</summary>
+    private static (string[] Own, string[]? Passthrough) SplitPassthrough(string[] args)
+    {
+        var index = Array.IndexOf(args, "--");
+        return index < 0 ? (args, null) : (args[..index], args[(index + 1)..]);
+    }
+
+    /// <summary>The original Conduit's shorthand: <c>conduit "fix it"</c> means <c>conduit chat "fix it"</c>.</summary>
+    private static string[] ExpandBarePrompt(string[] args, RootCommand root)
+    {
+        if (args.Length == 0 || args[0].StartsWith('-'))
+        {
+            return args;
+        }
+
+        var isCommand = root.Subcommands.Any(c => c.Name == args[0] || c.Aliases.Contains(args[0]));
+        return isCommand ? args : ["chat", .. args];
     }
 }

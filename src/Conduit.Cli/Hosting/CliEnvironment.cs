@@ -27,6 +27,25 @@ public sealed class CliEnvironment
     /// <summary>The time source.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
+    /// <summary>
+    /// The arguments after a standalone <c>--</c> on the command line, passed verbatim to the agent CLI;
+    /// <see langword="null"/> when the command line had no <c>--</c>.
+    /// </summary>
+    public IReadOnlyList<string>? PassthroughArguments { get; init; }
+
+    /// <summary>Returns a copy with <see cref="PassthroughArguments"/> set.</summary>
+    public CliEnvironment WithPassthroughArguments(IReadOnlyList<string>? arguments) => new()
+    {
+        Out = Out,
+        Error = Error,
+        In = In,
+        IsInputTerminal = IsInputTerminal,
+        WorkingDirectory = WorkingDirectory,
+        GetEnvironmentVariable = GetEnvironmentVariable,
+        TimeProvider = TimeProvider,
+        PassthroughArguments = arguments,
+    };
+
     /// <summary>The real console of this process.</summary>
     public static CliEnvironment FromConsole() => new()
     {
