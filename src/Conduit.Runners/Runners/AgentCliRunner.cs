@@ -6,6 +6,7 @@ using Conduit.Runners.Processes;
 using Conduit.Runners.Pricing;
 using Conduit.Runners.Providers;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace Conduit.Runners;
@@ -242,7 +243,7 @@ internal sealed class AgentRunnerServices(
     CliVersionProbe versions,
     CodexThreadUsageLedger codexUsage,
     TimeProvider timeProvider,
-    ILoggerFactory loggerFactory)
+    ILoggerFactory? loggerFactory = null)
 {
     public IOptionsMonitor<AgentRunnerOptions> Options { get; } = options;
 
@@ -254,7 +255,7 @@ internal sealed class AgentRunnerServices(
 
     public TimeProvider TimeProvider { get; } = timeProvider;
 
-    public ILoggerFactory LoggerFactory { get; } = loggerFactory;
+    public ILoggerFactory LoggerFactory { get; } = loggerFactory ?? NullLoggerFactory.Instance;
 }
 
 /// <summary>Claude Code (<c>claude</c>).</summary>
