@@ -293,6 +293,44 @@ public sealed class RunnerProcessTests : IDisposable
         Assert.Empty(ProcFileSystem.FindLiveProcessesWithVariable("CONDUIT_TEST_MARKER", marker));
     }
 
+    [Theory]
+    [InlineData("claude-text")]
+    [InlineData("codex-text")]
+    [InlineData("gemini-text")]
+    [InlineData("cursor-text")]
+    public async Task The_same_text_reply_runs_to_the_same_event_kinds_and_text_on_every_runner(string name)
+    {
+        var provider = name.Split('-')[0];
+        var runner = CreateRunner(provider, Replay(name, 0));
+
+        var result = await runner.RunAsync(new AgentRequest { Prompt = "say hello", Runner = new RunnerSpec(provider) });
+
+        var kinds = result.Events.Where(e => e is not RawEvent and not WarningEvent).Select(e => e.GetType().Name).ToArray();
+        var expected = provider == "cursor"
+            ? new[] { "SessionStartedEvent", "TextEvent", "CompletedEvent" }
+            : ["SessionStartedEvent", "TextEvent", "UsageEvent", "CompletedEvent"];
+        Assert.Equal(expected, kinds);
+        Assert.Equal(AgentOutcome.Succeeded, result.Outcome);
+        Assert.Equal("hello from fake model", result.Text);
+        Assert.NotNull(result.SessionId);
+    }
+
+    [Fact]
+    public async Task A_working_directory_that_does_not_exist_ends_as_launch_failed()
+    {
+        var runner = CreateRunner("codex", Replay("codex-text", 0));
+
+        var result = await runner.RunAsync(new AgentRequest
+        {
+            Prompt = "hi",
+            Runner = new RunnerSpec("codex"),
+            WorkingDirectory = Path.Combine(_directory, "missing"),
+        });
+
+        Assert.Equal(AgentOutcome.LaunchFailed, result.Outcome);
+        Assert.Single(result.Errors, e => e.Code == "launch_failed");
+    }
+
     private static Dictionary<string, string?> Replay(string name, int exitCode)
     {
         var environment = new Dictionary<string, string?>
