@@ -74,11 +74,6 @@ internal abstract class AgentCliRunner : IAgentRunner
             ? ProbeVersionAsync(executable, inherited, cancellationToken)
             : null;
 
-        foreach (var warning in invocation.Warnings)
-        {
-            yield return new WarningEvent { Message = warning, Provider = Provider, Timestamp = _timeProvider.GetUtcNow() };
-        }
-
         var processOptions = new ChildProcessOptions
         {
             Executable = executable,
@@ -127,6 +122,15 @@ internal abstract class AgentCliRunner : IAgentRunner
 
                     launchFailure = exception.Message;
                     break;
+                }
+
+                if (output is ChildProcessStarted)
+                {
+                    // Reported once the CLI is known to start, so a missing CLI throws before any event.
+                    foreach (var warning in invocation.Warnings)
+                    {
+                        yield return new WarningEvent { Message = warning, Provider = Provider, Timestamp = _timeProvider.GetUtcNow() };
+                    }
                 }
 
                 switch (output)
