@@ -258,6 +258,14 @@ public static class ConduitConfigurationLoader
         ConfigSchema.Validate(root, filePath, diagnostics);
         if (diagnostics.Count == 0)
         {
+            // The original accepted conduit.project in the global file, where it means nothing (the current project
+            // comes from the nearest project file). Such files, and the documented all-keys example, keep loading: the
+            // entry is validated like any other key and then dropped, so it never marks a directory as a project.
+            if (role == ConfigurationFileRole.Global)
+            {
+                root.GetMap("conduit")?.Remove("project");
+            }
+
             return root;
         }
 
@@ -285,18 +293,6 @@ public static class ConduitConfigurationLoader
                 Column = projects.KeyColumn,
                 Key = "conduit.projects",
                 Problem = "Project-local config must not define \"conduit.projects\"; use \"conduit.project.id\" instead",
-            });
-        }
-
-        if (role == ConfigurationFileRole.Global && conduit.GetEntry("project") is { } project)
-        {
-            diagnostics.Add(new ConfigurationDiagnostic
-            {
-                FilePath = filePath,
-                Line = project.KeyLine,
-                Column = project.KeyColumn,
-                Key = "conduit.project",
-                Problem = "Global config must not define \"conduit.project\"; register projects under \"conduit.projects.<id>.path\" here, or put \"conduit.project.id\" in <project>/.conduit/config.yaml",
             });
         }
     }

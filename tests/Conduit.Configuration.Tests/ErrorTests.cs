@@ -149,12 +149,22 @@ public sealed class ErrorTests : IDisposable
     }
 
     [Fact]
-    public void A_project_id_in_the_global_file_is_an_error()
+    public void A_project_id_in_the_global_file_is_accepted_and_marks_no_project()
     {
-        var error = LoadGlobal("conduit:\n  project: { id: x }\n");
+        tree.WriteGlobal("conduit:\n  project: { id: x }\n");
 
-        Assert.Equal("conduit.project", error.Key);
-        Assert.StartsWith("Global config must not define \"conduit.project\"", error.Problem, StringComparison.Ordinal);
+        var configuration = tree.Load(tree.MakeDirectory("w"));
+
+        Assert.Null(configuration.Settings.ProjectId);
+        Assert.Null(configuration.ProjectRoot);
+    }
+
+    [Fact]
+    public void A_project_id_of_the_wrong_type_in_the_global_file_is_still_an_error()
+    {
+        var error = LoadGlobal("conduit:\n  project: { id: 3 }\n");
+
+        Assert.Equal("conduit.project.id", error.Key);
     }
 
     [Fact]

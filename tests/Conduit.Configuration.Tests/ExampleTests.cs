@@ -96,15 +96,17 @@ public sealed class ExampleTests : IDisposable
     }
 
     [Fact]
-    public void The_issue_example_as_a_global_file_is_rejected_only_for_its_project_line()
+    public void The_issue_example_loads_as_written_as_the_global_file()
     {
         tree.WriteGlobal(IssueExample);
 
-        var error = Assert.Throws<ConfigurationFileException>(() => tree.Load(tree.MakeDirectory("w")));
+        var configuration = tree.Load(tree.MakeDirectory("w"));
 
-        Assert.Equal(4, error.Line);
-        Assert.Equal("conduit.project", error.Key);
-        Assert.DoesNotContain("more problem", error.Message, StringComparison.Ordinal);
+        Assert.Equal("codex", configuration.Settings.DefaultRunner);
+        Assert.Equal("/repos/billing-service", configuration.Settings.Projects["billing-service"]);
+        Assert.Equal(["--approval-mode", "on-request"], configuration.GetRunner("codex").Args);
+        Assert.Null(configuration.Settings.ProjectId);
+        Assert.Equal("global", configuration.GetOrigin("server.port")!.LayerName);
     }
 
     [Fact]
