@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Conduit.Runners;
 
 namespace Conduit.Testing;
 
@@ -139,6 +140,24 @@ public sealed class FakeModelEnvironment : IDisposable
         }
 
         return new FakeModelEnvironment(checkedProvider, home, ownsHome, variables, arguments);
+    }
+
+    /// <summary>
+    /// Adds this environment to a runner's options: the variables to <see cref="AgentRunnerOptions.Environment"/>, the
+    /// arguments to <see cref="AgentRunnerOptions.DefaultArgs"/>. Use it in <c>ConfigureRunner(provider, o =&gt; environment.ApplyTo(o))</c>.
+    /// </summary>
+    public void ApplyTo(AgentRunnerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        foreach (var (name, value) in EnvironmentVariables)
+        {
+            options.Environment[name] = value;
+        }
+
+        foreach (var argument in Arguments)
+        {
+            options.DefaultArgs.Add(argument);
+        }
     }
 
     /// <summary>Deletes the home directory when this environment created it.</summary>
