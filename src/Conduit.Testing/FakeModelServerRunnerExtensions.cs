@@ -11,6 +11,26 @@ public sealed class FakeModelRunnerOptions
     /// <value>Default: empty; each runner keeps its configured executable (by default the command on <c>PATH</c>).</value>
     public IDictionary<string, string> ExecutablePaths { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Uses the CLIs found in <paramref name="binDirectory"/> (e.g. <c>.tools/agent-clis/node_modules/.bin</c>, where
+    /// <c>scripts/install-agent-clis.sh</c> puts them): <c>claude</c>, <c>codex</c> and <c>gemini</c>, each if present.
+    /// </summary>
+    /// <returns>These options, for chaining.</returns>
+    public FakeModelRunnerOptions UseExecutablesFrom(string binDirectory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(binDirectory);
+        foreach (var provider in FakeModelEnvironment.Providers)
+        {
+            var path = Path.Combine(binDirectory, provider);
+            if (File.Exists(path))
+            {
+                ExecutablePaths[provider] = path;
+            }
+        }
+
+        return this;
+    }
+
     /// <summary>What each provider's <see cref="FakeModelEnvironment"/> is created with.</summary>
     /// <value>Default: a fresh home directory per provider, deleted when the server is disposed.</value>
     public FakeModelEnvironmentOptions Environment { get; set; } = new();

@@ -24,13 +24,12 @@ internal sealed class ConduitWithFakeModel : IAsyncDisposable
     {
         var server = await FakeModelServer.StartAsync();
         var services = new ServiceCollection();
-        services.AddConduit().UseFakeModelServer(server, options =>
+        foreach (var provider in FakeModelEnvironment.Providers)
         {
-            foreach (var provider in FakeModelEnvironment.Providers)
-            {
-                options.ExecutablePaths[provider] = AgentClis.Executable(provider);
-            }
-        });
+            AgentClis.Executable(provider); // fails the test with the install hint when a CLI is missing
+        }
+
+        services.AddConduit().UseFakeModelServer(server, options => options.UseExecutablesFrom(Path.Combine(AgentClis.InstallDirectory, "node_modules", ".bin")));
         var workingDirectory = Directory.CreateTempSubdirectory("conduit-fake-work-").FullName;
         return new ConduitWithFakeModel(server, services.BuildServiceProvider(validateScopes: true), workingDirectory);
     }
