@@ -189,8 +189,9 @@ public sealed class ReadOnlyPermissionConformanceTests
     }
 
     // Claude lists the refusal in result.permission_denials; Gemini reports a tool_result with status error. Codex 0.169
-    // with an explicit `-s read-only` runs the command in its sandbox but prints NO command_execution item for it on
-    // --json (without -s it prints a failed one), so the refusal is only visible in what the model got back.
+    // with an explicit `-s read-only` runs the command in its sandbox but does not reliably print the failed
+    // command_execution item on --json (here: usually none; without -s it prints one), so the test checks what the
+    // model got back.
     private static bool DenialVisible(string provider, CliRunResult result, FakeModelRequest followUp) => provider switch
     {
         AgentProviders.Claude => AgentCliHarness.Lines(result, "result").Single().GetProperty("permission_denials").GetArrayLength() == 1,

@@ -182,7 +182,18 @@ public sealed class RunnerToolConformanceTests
         });
 
         Assert.False(File.Exists(Path.Combine(conduit.WorkingDirectory, "hello.txt")), conduit.Describe(result));
-        Assert.True(result.Outcome == AgentOutcome.PermissionDenied, conduit.Describe(result));
+        if (provider == AgentProviders.Codex)
+        {
+            // Codex 0.169 with `-s read-only` runs the command in its read-only sandbox but does not reliably print the
+            // failed command_execution item on --json, so the runner cannot always see
+            // the refusal: the outcome is PermissionDenied or Succeeded. The model did get the refusal.
+            Assert.True(result.Outcome is AgentOutcome.PermissionDenied or AgentOutcome.Succeeded, conduit.Describe(result));
+            Assert.Contains("Read-only file system", conduit.Server.ModelRequests[1].BodyText, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.True(result.Outcome == AgentOutcome.PermissionDenied, conduit.Describe(result));
+        }
         Assert.DoesNotContain(result.Events, e => e is ToolCallCompletedEvent { Status: ToolCallStatus.Succeeded });
         conduit.AssertOnlyTheFakeModelApiWasContacted();
     }
