@@ -8,6 +8,9 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> Create(CliEnvironment environment)
     {
-        yield break;
+        yield return ChatCommand.Create(environment);
+        yield return DoctorCommand.Create(environment);
+        yield return ConfigCommand.Create(environment);
+        yield return ProjectsCommand.Create(environment);
     }
 }
