@@ -3,6 +3,7 @@ using Conduit.Server.Http;
 using Conduit.Server.Projects;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -182,7 +183,7 @@ internal static class ChatEndpoints
             cancellationToken).ConfigureAwait(false);
     }
 
-    private static IResult GetThread(string threadId, ChatThreadRegistry registry, IOptions<ConduitServerOptions> options)
+    private static IResult GetThread(string threadId, [FromServices] ChatThreadRegistry registry, [FromServices] IOptions<ConduitServerOptions> options)
     {
         var item = registry.Latest(threadId);
         return Results.Json(
@@ -195,7 +196,7 @@ internal static class ChatEndpoints
             ServerJson.Chat);
     }
 
-    private static IResult GetFinalOutput(string threadId, ChatThreadRegistry registry)
+    private static IResult GetFinalOutput(string threadId, [FromServices] ChatThreadRegistry registry)
     {
         var item = registry.Latest(threadId) ?? throw new ApiProblemException(ApiProblem.NotFound($"Thread \"{threadId}\" not found"));
         var text = item.Result?.Text;
@@ -204,7 +205,7 @@ internal static class ChatEndpoints
             : Results.Text(text, "text/plain; charset=utf-8");
     }
 
-    private static async Task<IResult> CancelThreadAsync(string threadId, HttpContext context, ChatThreadRegistry registry, IOptions<ConduitServerOptions> options)
+    private static async Task<IResult> CancelThreadAsync(string threadId, HttpContext context, [FromServices] ChatThreadRegistry registry, [FromServices] IOptions<ConduitServerOptions> options)
     {
         // The original required a body selecting the runner instance; we accept it (empty or {runner, db, args}) and cancel by thread id alone.
         var body = await JsonRequestReader.ReadObjectAsync(context, options.Value.MaxJsonDepth, allowEmpty: true, context.RequestAborted).ConfigureAwait(false);
@@ -212,7 +213,7 @@ internal static class ChatEndpoints
         return Results.Json(new ChatCancelResponse { ThreadId = threadId, Cancelled = registry.Cancel(threadId) }, ServerJson.Chat);
     }
 
-    private static async Task<IResult> InitAsync(HttpContext context, IOptions<ConduitServerOptions> options)
+    private static async Task<IResult> InitAsync(HttpContext context, [FromServices] IOptions<ConduitServerOptions> options)
     {
         if (!options.Value.AllowInit)
         {

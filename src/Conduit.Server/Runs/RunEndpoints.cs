@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Conduit.Server.Runs;
@@ -49,8 +50,9 @@ internal static class RunEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext context, IRunOrchestrator orchestrator, IOptions<ConduitServerOptions> options)
+    private static async Task<IResult> CreateAsync(HttpContext context, [FromServices] IOptions<ConduitServerOptions> options)
     {
+        var orchestrator = Orchestrator(context);
         var cancellationToken = context.RequestAborted;
         var body = (await JsonRequestReader.ReadObjectAsync(context, options.Value.MaxJsonDepth, allowEmpty: false, cancellationToken).ConfigureAwait(false))!;
         body.RejectUnknown("project_id", "policy_id", "input", "requested_runner", "timeout_seconds", "max_attempts", "external_ref", "metadata");
@@ -113,7 +115,7 @@ internal static class RunEndpoints
     }
 
     private static async Task<IResult> ListAsync(
-        IRunOrchestrator orchestrator,
+        HttpContext context,
         [FromQuery(Name = "status")] string? status,
         [FromQuery(Name = "project_id")] string? projectId,
         [FromQuery(Name = "policy_id")] string? policyId,
@@ -121,6 +123,7 @@ internal static class RunEndpoints
         [FromQuery(Name = "cursor")] string? cursor,
         CancellationToken cancellationToken)
     {
+        var orchestrator = Orchestrator(context);
         var statuses = new List<RunStatus>();
         foreach (var name in (status ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
@@ -148,8 +151,9 @@ internal static class RunEndpoints
         return Results.Json(new RunListResponse { Runs = page.Runs, NextCursor = page.NextCursor }, ConduitJson.Options);
     }
 
-    private static async Task<IResult> GetAsync(string runId, [FromQuery(Name = "include")] string? include, IRunOrchestrator orchestrator, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(string runId, [FromQuery(Name = "include")] string? include, HttpContext context, CancellationToken cancellationToken)
     {
+        var orchestrator = Orchestrator(context);
         var run = await orchestrator.GetAsync(runId, cancellationToken).ConfigureAwait(false) ?? throw new RunNotFoundException(runId);
         var includes = (include ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         foreach (var name in includes)
@@ -171,8 +175,9 @@ internal static class RunEndpoints
         return Results.Json(json, ConduitJson.Options);
     }
 
-    private static async Task EventsAsync(string runId, HttpContext context, IRunOrchestrator orchestrator)
+    private static async Task EventsAsync(string runId, HttpContext context)
     {
+        var orchestrator = Orchestrator(context);
         var cancellationToken = context.RequestAborted;
         var after = 0L;
         var lastEventId = context.Request.Headers["Last-Event-ID"].ToString();
@@ -201,13 +206,23 @@ internal static class RunEndpoints
         }
     }
 
-    private static async Task<IResult> CancelAsync(string runId, HttpContext context, IRunOrchestrator orchestrator, IOptions<ConduitServerOptions> options)
+    private static async Task<IResult> CancelAsync(string runId, HttpContext context, [FromServices] IOptions<ConduitServerOptions> options)
     {
+        var orchestrator = Orchestrator(context);
         var body = await JsonRequestReader.ReadObjectAsync(context, options.Value.MaxJsonDepth, allowEmpty: true, context.RequestAborted).ConfigureAwait(false);
         body?.RejectUnknown("reason");
         var canceled = await orchestrator.CancelAsync(runId, context.RequestAborted).ConfigureAwait(false);
         return Results.Json(new RunCancelResponse { RunId = runId, Canceled = canceled }, ConduitJson.Options);
     }
+
+    private static IRunOrchestrator Orchestrator(HttpContext context) =>
+        context.RequestServices.GetService<IRunOrchestrator>() ?? throw new ApiProblemException(new ApiProblem
+        {
+            Status = StatusCodes.Status503ServiceUnavailable,
+            Code = "runs_unavailable",
+            Title = "The runs lane is not available",
+            Detail = "This daemon was started without a run orchestrator, so /runs is not available.",
+        });
 
     private static string Required(JsonObjectReader body, string field)
     {

@@ -3,6 +3,7 @@ using Conduit.Server.Chat;
 using Conduit.Server.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -21,7 +22,7 @@ internal static class StatusEndpoints
             .Produces<StatusSnapshot>();
     }
 
-    private static async Task<IResult> GetDataAsync(HttpContext context, ChatThreadRegistry chats, ServerClock clock, IOptions<ConduitServerOptions> options, CancellationToken cancellationToken)
+    private static async Task<IResult> GetDataAsync(HttpContext context, [FromServices] ChatThreadRegistry chats, [FromServices] ServerClock clock, [FromServices] IOptions<ConduitServerOptions> options, CancellationToken cancellationToken)
     {
         var services = context.RequestServices;
         var now = clock.TimeProvider.GetUtcNow();
