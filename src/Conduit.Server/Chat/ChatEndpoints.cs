@@ -22,11 +22,7 @@ internal static class ChatEndpoints
             .WithDescription("Runs the agent in the project's directory and answers with the result when it ends. With `Accept: text/event-stream` the turn streams as server-sent events instead (see docs/http-api.md).")
             .Accepts<ChatRequestBody>("application/json")
             .Produces<ChatResponse>(StatusCodes.Status200OK)
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesApiProblem(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status429TooManyRequests, StatusCodes.Status503ServiceUnavailable)
             .RequireRateLimiting(ServerRateLimiting.SubmitPolicy);
         chat.MapGet("/threads/{threadId}", GetThread)
             .WithName("getChatThread")
@@ -36,7 +32,7 @@ internal static class ChatEndpoints
             .WithName("getChatFinalOutput")
             .WithSummary("The final message of the newest turn, as text")
             .Produces<string>(StatusCodes.Status200OK, "text/plain")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesApiProblem(StatusCodes.Status404NotFound);
         chat.MapPost("/threads/{threadId}/cancel", CancelThreadAsync)
             .WithName("cancelChatThread")
             .WithSummary("Cancel the running turn of a chat thread (the body may be empty)")
@@ -44,7 +40,7 @@ internal static class ChatEndpoints
         chat.MapPost("/init", InitAsync)
             .WithName("chatInit")
             .WithSummary("Accepted only when allowInit is on; a no-op kept for the original's clients")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesApiProblem(StatusCodes.Status404NotFound);
     }
 
     private static async Task<IResult> PostChatAsync(HttpContext context, CancellationToken cancellationToken)

@@ -23,31 +23,29 @@ internal static class RunEndpoints
             .WithDescription("Persists and queues a run and answers 202 at once. An `Idempotency-Key` header (or the same project, policy and external_ref) returns the existing run instead of a new one.")
             .Accepts<RunCreateBody>("application/json")
             .Produces<RunCreatedResponse>(StatusCodes.Status202Accepted)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesApiProblem(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status429TooManyRequests, StatusCodes.Status503ServiceUnavailable)
             .RequireRateLimiting(ServerRateLimiting.SubmitPolicy);
         runs.MapGet(string.Empty, ListAsync)
             .WithName("listRuns")
             .WithSummary("List runs, newest first")
             .Produces<RunListResponse>()
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+            .ProducesApiProblem(StatusCodes.Status400BadRequest);
         runs.MapGet("/{runId}", GetAsync)
             .WithName("getRun")
             .WithSummary("A run; `?include=attempts` adds its attempts")
             .Produces<RunRecord>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesApiProblem(StatusCodes.Status404NotFound);
         runs.MapGet("/{runId}/events", EventsAsync)
             .WithName("runEvents")
             .WithSummary("The run's events as server-sent events: the recorded ones, then live ones until the run ends")
             .WithDescription("Each event's `id` is its sequence number; reconnect with `Last-Event-ID` (or `?after=`) to resume after it.")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesApiProblem(StatusCodes.Status404NotFound);
         runs.MapPost("/{runId}/cancel", CancelAsync)
             .WithName("cancelRun")
             .WithSummary("Cancel a run (the body may be empty)")
             .Produces<RunCancelResponse>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesApiProblem(StatusCodes.Status404NotFound);
     }
 
     private static async Task<IResult> CreateAsync(HttpContext context, [FromServices] IOptions<ConduitServerOptions> options)
