@@ -1,0 +1,155 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Conduit.Server.Status;
+using Conduit.Server.Tests.Fakes;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Conduit.Server.Tests;
+
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class StatusAndLifecycleTests
+{
+    [Fact]
+    public async Task Status_data_shows_queue_depth_active_and_recent_runs_chats_and_providers()
+    {
+        await using var daemon = await TestDaemon.StartAsync(
+            o => o.Queue.MaxActiveRuns = 4,
+            services => services.AddSingleton<IProviderAvailabilityProbe>(new FakeProbe()));
+        daemon.Runners.Providers = ["claude", "codex"];
+        var queued = daemon.Runs.AddRun(new RunSubmission { ProjectId = "billing", PolicyId = "p" });
+        var running = daemon.Runs.AddRun(new RunSubmission { ProjectId = "billing", PolicyId = "p" }, RunStatus.Running);
+        daemon.Runs.Replace(new RunRecord
+        {
+            RunId = running.RunId,
+            ProjectId = "billing",
+            PolicyId = "p",
+            Status = RunStatus.Running,
+            CreatedAt = running.CreatedAt,
+            StartedAt = DateTimeOffset.UtcNow.AddSeconds(-5),
+            MaxAttempts = 3,
+            CurrentAttemptIndex = 2,
+            Usage = new AgentUsage { InputTokens = 100, OutputTokens = 20, CostUsd = 0.5m },
+        });
+        daemon.Runs.List = (query, _) =>
+        {
+            var all = new[] { daemon.Runs.Get(running.RunId, default).Result!, queued };
+            return Task.FromResult(new RunPage { Runs = query.Statuses is null ? all : all.Where(r => query.Statuses.Contains(r.Status)).ToArray() });
+        };
+        using var chat = await daemon.PostJsonAsync("/chat", """{"project_id":"billing","prompt":"hi"}""");
+
+        var data = await daemon.GetJsonAsync("/status/data");
+        var runs = data["runs"]!;
+        Assert.True((bool)runs["available"]!);
+        Assert.Equal(1, (int)runs["queued"]!);
+        Assert.Equal(1, (int)runs["running"]!);
+        var active = runs["active"]!.AsArray().Single(r => (string?)r!["run_id"] == running.RunId)!;
+        Assert.Equal("2/3", (string?)active["attempt"]);
+        Assert.Equal(120, (long)active["total_tokens"]!);
+        Assert.Equal(0.5m, (decimal)active["cost_usd"]!);
+        Assert.InRange((long)active["duration_ms"]!, 4000, 60_000);
+        Assert.Equal(2, runs["recent"]!.AsArray().Count);
+
+        var chats = data["chats"]!;
+        Assert.Equal(4, (int)chats["max_active"]!);
+        var chatRow = chats["items"]!.AsArray().Single()!;
+        Assert.Equal("completed", (string?)chatRow["state"]);
+        Assert.Equal("succeeded", (string?)chatRow["outcome"]);
+        Assert.Equal(15, (long)chatRow["total_tokens"]!);
+
+        var providers = data["providers"]!.AsArray();
+        Assert.Equal(["claude", "codex"], providers.Select(p => (string)p!["provider"]!));
+        Assert.True((bool)providers[0]!["installed"]!);
+        Assert.False((bool)providers[1]!["installed"]!);
+    }
+
+    [Fact]
+    public async Task The_path_probe_finds_an_executable_on_path_and_not_a_missing_one()
+    {
+        var directory = Directory.CreateTempSubdirectory("conduit-path-").FullName;
+        try
+        {
+            var codex = Path.Combine(directory, "codex");
+            File.WriteAllText(codex, "#!/bin/sh\n");
+            File.SetUnixFileMode(codex, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+            var probe = new PathProviderAvailabilityProbe(name => name == "PATH" ? directory : null);
+            var found = await probe.ProbeAsync("codex");
+            Assert.True(found.Installed);
+            Assert.Equal(codex, found.ExecutablePath);
+            Assert.False((await probe.ProbeAsync("cursor")).Installed);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Stopping_the_daemon_gives_an_in_flight_chat_its_grace_period_then_cancels_it()
+    {
+        var daemon = await TestDaemon.StartAsync(o => o.ShutdownGracePeriod = TimeSpan.FromMilliseconds(300));
+        var started = new TaskCompletionSource();
+        daemon.Runner.Stream = (_, token) => Script.RunsUntilCancelled(started, token);
+        var stopRequestedAt = DateTimeOffset.MinValue;
+        try
+        {
+            using var request = daemon.Request(HttpMethod.Post, "/chat", """{"project_id":"billing","prompt":"long"}""");
+            request.Headers.Accept.ParseAdd("text/event-stream");
+            using var response = await daemon.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+            await started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            var body = response.Content.ReadAsStringAsync();
+
+            stopRequestedAt = DateTimeOffset.UtcNow;
+            var stop = daemon.App.StopAsync();
+            var text = await body.WaitAsync(TimeSpan.FromSeconds(20));
+            await stop.WaitAsync(TimeSpan.FromSeconds(20));
+
+            var events = SseParser.Parse(text);
+            var exit = JsonNode.Parse(events.Single(e => e.Name == "exit").Data)!;
+            Assert.Equal("cancelled", (string?)exit["finalState"]);
+            Assert.True(DateTimeOffset.UtcNow - stopRequestedAt >= TimeSpan.FromMilliseconds(300), "the chat was cancelled before its grace period ended");
+            await Assert.ThrowsAnyAsync<HttpRequestException>(() => new HttpClient().GetAsync(daemon.BaseAddress + "healthz"));
+        }
+        finally
+        {
+            await daemon.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_chat_that_finishes_within_the_grace_period_completes_normally_on_shutdown()
+    {
+        var daemon = await TestDaemon.StartAsync(o => o.ShutdownGracePeriod = TimeSpan.FromSeconds(10));
+        var release = new TaskCompletionSource();
+        var started = new TaskCompletionSource();
+        daemon.Runner.Stream = (_, token) => FinishesWhenReleased(started, release.Task);
+        try
+        {
+            var chat = daemon.PostJsonAsync("/chat", """{"project_id":"billing","prompt":"short"}""");
+            await started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            var stop = daemon.App.StopAsync();
+            await Task.Delay(200);
+            release.SetResult();
+            using var response = await chat.WaitAsync(TimeSpan.FromSeconds(20));
+            await stop.WaitAsync(TimeSpan.FromSeconds(20));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("completed", (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["exit"]!["finalState"]);
+        }
+        finally
+        {
+            await daemon.DisposeAsync();
+        }
+    }
+
+    private static async IAsyncEnumerable<AgentEvent> FinishesWhenReleased(TaskCompletionSource started, Task release)
+    {
+        started.SetResult();
+        await release;
+        yield return new CompletedEvent { Outcome = AgentOutcome.Succeeded, FinalText = "ok", ExitCode = 0 };
+    }
+
+    private sealed class FakeProbe : IProviderAvailabilityProbe
+    {
+        public ValueTask<ProviderAvailability> ProbeAsync(string provider, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(new ProviderAvailability { Provider = provider, Installed = provider == "claude", ExecutablePath = provider == "claude" ? "/usr/bin/claude" : null });
+    }
+}
