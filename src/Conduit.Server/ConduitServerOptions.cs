@@ -1,3 +1,5 @@
+using Conduit.Configuration;
+
 namespace Conduit.Server;
 
 /// <summary>
@@ -81,6 +83,39 @@ public sealed class ConduitServerOptions
     /// <value>The default is 10 seconds.</value>
     public TimeSpan ShutdownGracePeriod { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// The options for the loaded configuration: <c>conduit.server.*</c> and <c>conduit.defaultRunner</c>. Settings the
+    /// configuration does not have (token file, socket, limits) keep their defaults; set them afterwards (e.g. from flags).
+    /// </summary>
+    public static ConduitServerOptions FromSettings(ConduitSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var server = settings.Server;
+        return new ConduitServerOptions
+        {
+            Host = server.Host,
+            Port = server.Port,
+            AllowInit = server.AllowInit,
+            Debug = server.Debug,
+            EnableDocs = server.EnableDocs,
+            DefaultRunner = settings.DefaultRunner,
+            Queue = new ServerQueueOptions { MaxQueuedRuns = server.Queue.MaxQueuedRuns, MaxActiveRuns = server.Queue.MaxActiveRuns },
+            Throttling = new ServerThrottlingOptions
+            {
+                Enabled = server.Throttling.Enabled,
+                WindowMs = server.Throttling.WindowMilliseconds,
+                MaxRequests = server.Throttling.MaxRequests,
+                Key = server.Throttling.Key,
+            },
+            RequestControls = new RequestControlOptions
+            {
+                Cwd = server.RequestControls.WorkingDirectory,
+                Db = server.RequestControls.Database,
+                Args = server.RequestControls.Args,
+            },
+        };
+    }
+
     /// <summary>How many finished chat threads are kept in memory for <c>/chat/threads</c> and the dashboard.</summary>
     /// <value>The default is 200.</value>
     public int MaxRetainedChatThreads { get; set; } = 200;
@@ -116,16 +151,6 @@ public sealed class ServerThrottlingOptions
     public ThrottlingKey Key { get; set; } = ThrottlingKey.Ip;
 }
 
-/// <summary>What a throttling window is counted per.</summary>
-public enum ThrottlingKey
-{
-    /// <summary>Per client IP address.</summary>
-    Ip,
-
-    /// <summary>One window for every client.</summary>
-    Global,
-}
-
 /// <summary>Per-request overrides (<c>conduit.server.requestControls.*</c>).</summary>
 public sealed class RequestControlOptions
 {
@@ -137,17 +162,4 @@ public sealed class RequestControlOptions
 
     /// <summary>The agent CLI arguments (<c>args</c> in the body).</summary>
     public RequestControlMode Args { get; set; } = RequestControlMode.Disabled;
-}
-
-/// <summary>Whether a request may see or change a setting.</summary>
-public enum RequestControlMode
-{
-    /// <summary>A request may not name it: 403 naming the field.</summary>
-    Disabled,
-
-    /// <summary>Shown in responses, but a request may not change it (also 403).</summary>
-    ReadOnly,
-
-    /// <summary>A request may override it.</summary>
-    ReadWrite,
 }

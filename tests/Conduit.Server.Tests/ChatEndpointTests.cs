@@ -1,3 +1,4 @@
+using Conduit.Configuration;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;

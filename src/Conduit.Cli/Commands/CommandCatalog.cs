@@ -10,5 +10,6 @@ internal static class CommandCatalog
     {
         yield return ConfigCommand.Create(environment);
         yield return ProjectsCommand.Create(environment);
+        yield return ServeCommand.Create(environment);
     }
 }

@@ -1,3 +1,4 @@
+using Conduit.Configuration;
 using System.Text.Json;
 using Conduit.Server.Http;
 using Conduit.Server.Projects;
@@ -97,10 +98,17 @@ internal static class ChatEndpoints
             throw new ApiProblemException(ApiProblem.Validation("cwd", $"Field \"cwd\" must be an existing absolute directory; \"{cwd}\" is not."));
         }
 
+        var factory = services.GetService<IAgentRunnerFactory>() ?? throw new ApiProblemException(new ApiProblem
+        {
+            Status = StatusCodes.Status503ServiceUnavailable,
+            Code = "runners_unavailable",
+            Title = "No agent runners",
+            Detail = "This daemon was started without agent runners, so /chat is not available.",
+        });
         IAgentRunner runner;
         try
         {
-            runner = services.GetRequiredService<IAgentRunnerFactory>().GetRunner(spec);
+            runner = factory.GetRunner(spec);
         }
         catch (UnknownProviderException exception)
         {

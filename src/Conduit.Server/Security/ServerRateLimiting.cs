@@ -1,3 +1,4 @@
+using Conduit.Configuration;
 using System.Threading.RateLimiting;
 using Conduit.Server.Http;
 using Microsoft.AspNetCore.Http;
