@@ -215,3 +215,28 @@ public sealed class RunEndpointTests
         return events;
     }
 }
+
+public sealed class RunEventShutdownTests
+{
+    [Fact]
+    public async Task Stopping_the_daemon_ends_open_run_event_streams_so_they_do_not_hold_it_open()
+    {
+        var daemon = await TestDaemon.StartAsync(o => o.ShutdownGracePeriod = TimeSpan.FromSeconds(1));
+        try
+        {
+            var run = daemon.Runs.AddRun(new RunSubmission { ProjectId = "billing", PolicyId = "p" });
+            daemon.Runs.Append(run.RunId, "run.status", new { status = "running" });
+            using var response = await daemon.Client.GetAsync($"/runs/{run.RunId}/events", HttpCompletionOption.ResponseHeadersRead);
+            var body = response.Content.ReadAsStringAsync();
+            var started = DateTime.UtcNow;
+            await daemon.App.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(10), "shutdown waited for the event stream");
+            var text = await body.WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.Contains("id: 1", text);
+        }
+        finally
+        {
+            await daemon.DisposeAsync();
+        }
+    }
+}

@@ -187,6 +187,10 @@ internal static class RunEndpoints
         }
 
         _ = await orchestrator.GetAsync(runId, cancellationToken).ConfigureAwait(false) ?? throw new RunNotFoundException(runId);
+        // Shutdown ends follower streams at once (clients reconnect with Last-Event-ID), so they do not hold the server open.
+        var stopping = context.RequestServices.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>().ApplicationStopping;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stopping);
+        cancellationToken = linked.Token;
         var sse = await ServerSentEventWriter.StartAsync(context, cancellationToken).ConfigureAwait(false);
         await sse.CommentAsync("connected", cancellationToken).ConfigureAwait(false);
         try
