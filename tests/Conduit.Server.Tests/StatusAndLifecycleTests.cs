@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Conduit.Server.Status;
 using Conduit.Server.Tests.Fakes;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -12,9 +11,10 @@ public sealed class StatusAndLifecycleTests
     [Fact]
     public async Task Status_data_shows_queue_depth_active_and_recent_runs_chats_and_providers()
     {
+        var probe = new FakeProbe();
         await using var daemon = await TestDaemon.StartAsync(
             o => o.Queue.MaxActiveRuns = 4,
-            services => services.AddSingleton<IProviderAvailabilityProbe>(new FakeProbe()));
+            services => services.AddSingleton<IAgentProviderProbe>(probe));
         daemon.Runners.Providers = ["claude", "codex"];
         var queued = daemon.Runs.AddRun(new RunSubmission { ProjectId = "billing", PolicyId = "p" });
         var running = daemon.Runs.AddRun(new RunSubmission { ProjectId = "billing", PolicyId = "p" }, RunStatus.Running);
@@ -60,27 +60,10 @@ public sealed class StatusAndLifecycleTests
         Assert.Equal(["claude", "codex"], providers.Select(p => (string)p!["provider"]!));
         Assert.True((bool)providers[0]!["installed"]!);
         Assert.False((bool)providers[1]!["installed"]!);
-    }
+        Assert.Equal("npm install -g codex", (string?)providers[1]!["install_hint"]);
 
-    [Fact]
-    public async Task The_path_probe_finds_an_executable_on_path_and_not_a_missing_one()
-    {
-        var directory = Directory.CreateTempSubdirectory("conduit-path-").FullName;
-        try
-        {
-            var codex = Path.Combine(directory, "codex");
-            File.WriteAllText(codex, "#!/bin/sh\n");
-            File.SetUnixFileMode(codex, UnixFileMode.UserRead | UnixFileMode.UserExecute);
-            var probe = new PathProviderAvailabilityProbe(name => name == "PATH" ? directory : null);
-            var found = await probe.ProbeAsync("codex");
-            Assert.True(found.Installed);
-            Assert.Equal(codex, found.ExecutablePath);
-            Assert.False((await probe.ProbeAsync("cursor")).Installed);
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
+        _ = await daemon.GetJsonAsync("/status/data");
+        Assert.Equal(2, probe.Calls);
     }
 
     [Fact]
@@ -147,9 +130,21 @@ public sealed class StatusAndLifecycleTests
         yield return new CompletedEvent { Outcome = AgentOutcome.Succeeded, FinalText = "ok", ExitCode = 0 };
     }
 
-    private sealed class FakeProbe : IProviderAvailabilityProbe
+    private sealed class FakeProbe : IAgentProviderProbe
     {
-        public ValueTask<ProviderAvailability> ProbeAsync(string provider, CancellationToken cancellationToken = default) =>
-            ValueTask.FromResult(new ProviderAvailability { Provider = provider, Installed = provider == "claude", ExecutablePath = provider == "claude" ? "/usr/bin/claude" : null });
+        public int Calls { get; private set; }
+
+        public Task<AgentProviderStatus> ProbeAsync(string provider, CancellationToken cancellationToken = default)
+        {
+            Calls++;
+            return Task.FromResult(new AgentProviderStatus
+            {
+                Provider = provider,
+                Executable = provider,
+                Installed = provider == "claude",
+                Path = provider == "claude" ? "/usr/bin/claude" : null,
+                InstallHint = provider == "claude" ? null : $"npm install -g {provider}",
+            });
+        }
     }
 }

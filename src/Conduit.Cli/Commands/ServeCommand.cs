@@ -13,7 +13,7 @@ namespace Conduit.Cli.Commands;
 /// <summary>
 /// <c>conduit serve [--host] [--port] [--allow-non-loopback] [--socket PATH] [--token-file PATH]</c>: runs the daemon in
 /// the foreground until Ctrl+C or SIGTERM, printing where it listens (and the token file when auth is on).
-/// The runners and the run orchestrator are registered by <see cref="AddAgentServices"/>.
+/// The runners come from <c>AddConduit()</c> configured from the configuration; the run orchestrator from <see cref="AddRunServices"/>.
 /// </summary>
 internal static partial class ServeCommand
 {
@@ -75,7 +75,8 @@ internal static partial class ServeCommand
         }
 
         builder.Services.AddSingleton<IProjectDirectoryResolver>(new ConfigurationProjectDirectoryResolver(new ProjectRegistry(configuration)));
-        AddAgentServices(builder.Services, configuration);
+        builder.Services.AddConduit().UseConfiguration(configuration);
+        AddRunServices(builder.Services, configuration);
         try
         {
             await ConduitServer.RunAsync(
@@ -111,11 +112,10 @@ internal static partial class ServeCommand
     }
 
     /// <summary>
-    /// Registers the agent runners (<see cref="IAgentRunnerFactory"/>) and the run orchestrator (<see cref="IRunOrchestrator"/>)
-    /// for the daemon; implemented where those packages are wired in (<c>services.AddConduit()</c>, <c>AddConduitRuns()</c>).
-    /// Without it the daemon answers 503 on /chat and /runs.
+    /// Registers the run orchestrator (<see cref="IRunOrchestrator"/>, <c>AddConduitRuns()</c>) for the daemon; implemented
+    /// where the policies package is wired in. Without it the daemon answers 503 on /runs.
     /// </summary>
-    static partial void AddAgentServices(IServiceCollection services, ConduitConfiguration configuration);
+    static partial void AddRunServices(IServiceCollection services, ConduitConfiguration configuration);
 
     private static string? FullPath(string? path, CliEnvironment environment) =>
         path is null ? null : Path.GetFullPath(path, environment.WorkingDirectory);

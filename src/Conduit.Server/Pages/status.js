@@ -33,7 +33,7 @@
       "No chats yet.");
     fill("providers", data.providers.map(p => el("tr", {},
       el("td", {}, p.provider), el("td", { class: p.installed ? "ok" : p.installed === false ? "bad" : "" }, p.installed === undefined ? "unknown" : p.installed ? "yes" : "no"),
-      el("td", { class: "mono" }, p.executable_path || ""))),
+      el("td", { class: "mono" }, p.executable_path ? p.executable_path + (p.version ? " (" + p.version + ")" : "") : (p.install_hint || "")))),
       "No runners registered.");
   }
   async function tick() {

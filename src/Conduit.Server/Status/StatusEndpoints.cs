@@ -47,12 +47,12 @@ internal static class StatusEndpoints
         }
 
         var factory = services.GetService<IAgentRunnerFactory>();
-        var probe = services.GetService<IProviderAvailabilityProbe>();
+        var probe = services.GetRequiredService<ProviderStatusCache>();
         var providers = new List<ProviderRow>();
         foreach (var provider in factory?.Providers ?? [])
         {
-            var availability = probe is null ? null : await probe.ProbeAsync(provider, cancellationToken).ConfigureAwait(false);
-            providers.Add(new ProviderRow { Provider = provider, Installed = availability?.Installed, ExecutablePath = availability?.ExecutablePath, Version = availability?.Version });
+            var status = await probe.GetAsync(provider, cancellationToken).ConfigureAwait(false);
+            providers.Add(new ProviderRow { Provider = provider, Installed = status?.Installed, ExecutablePath = status?.Path, Version = status?.Version, InstallHint = status?.InstallHint });
         }
 
         var queue = options.Value.Queue;
@@ -213,4 +213,6 @@ internal sealed class ProviderRow
     [JsonPropertyName("executable_path")] public string? ExecutablePath { get; init; }
 
     [JsonPropertyName("version")] public string? Version { get; init; }
+
+    [JsonPropertyName("install_hint")] public string? InstallHint { get; init; }
 }
