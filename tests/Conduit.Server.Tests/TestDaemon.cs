@@ -38,7 +38,7 @@ internal sealed class TestDaemon : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<TestDaemon> StartAsync(Action<ConduitServerOptions>? configure = null, Action<IServiceCollection>? services = null, bool withOrchestrator = true)
+    public static async Task<TestDaemon> StartAsync(Action<ConduitServerOptions>? configure = null, Action<IServiceCollection>? services = null, bool withOrchestrator = true, bool withFakeRunners = true)
     {
         var options = new ConduitServerOptions { Port = 0, ShutdownGracePeriod = TimeSpan.FromSeconds(2) };
         configure?.Invoke(options);
@@ -47,7 +47,11 @@ internal sealed class TestDaemon : IAsyncDisposable
         var runners = new FakeAgentRunnerFactory();
         var runs = new FakeRunOrchestrator();
         var projectDirectory = Directory.CreateTempSubdirectory("conduit-server-project-").FullName;
-        builder.Services.AddSingleton<IAgentRunnerFactory>(runners);
+        if (withFakeRunners)
+        {
+            builder.Services.AddSingleton<IAgentRunnerFactory>(runners);
+        }
+
         if (withOrchestrator)
         {
             builder.Services.AddSingleton<IRunOrchestrator>(runs);
