@@ -148,3 +148,67 @@ public sealed class StatusAndLifecycleTests
         }
     }
 }
+
+public sealed class OptionsFromConfigurationTests
+{
+    [Fact]
+    public void Server_options_come_from_the_conduit_server_keys_and_the_default_runner()
+    {
+        var root = Directory.CreateTempSubdirectory("conduit-options-").FullName;
+        try
+        {
+            var conduitHome = Directory.CreateDirectory(Path.Combine(root, "home", ".conduit")).FullName;
+            File.WriteAllText(Path.Combine(conduitHome, "config.yaml"), """
+                conduit:
+                  defaultRunner: codex
+                  server:
+                    port: 9191
+                    debug: false
+                    enableDocs: false
+                    allowInit: true
+                    queue:
+                      maxQueuedRuns: 3
+                      maxActiveRuns: 2
+                    throttling:
+                      enabled: true
+                      windowMs: 1000
+                      maxRequests: 5
+                      key: global
+                    requestControls:
+                      cwd: read_only
+                      db: disabled
+                      args: read_write
+                """);
+            var configuration = Conduit.Configuration.ConduitConfigurationLoader.Load(new Conduit.Configuration.ConfigurationLoadOptions
+            {
+                WorkingDirectory = root,
+                ConduitHome = conduitHome,
+                HomeDirectory = Path.Combine(root, "home"),
+                IncludeProjectFile = false,
+            });
+
+            var options = ConduitServerOptions.FromSettings(configuration.Settings);
+
+            Assert.Equal("127.0.0.1", options.Host);
+            Assert.Equal(9191, options.Port);
+            Assert.False(options.Debug);
+            Assert.False(options.EnableDocs);
+            Assert.True(options.AllowInit);
+            Assert.Equal("codex", options.DefaultRunner);
+            Assert.Equal(3, options.Queue.MaxQueuedRuns);
+            Assert.Equal(2, options.Queue.MaxActiveRuns);
+            Assert.True(options.Throttling.Enabled);
+            Assert.Equal(1000, options.Throttling.WindowMs);
+            Assert.Equal(5, options.Throttling.MaxRequests);
+            Assert.Equal(Conduit.Configuration.ThrottlingKey.Global, options.Throttling.Key);
+            Assert.Equal(Conduit.Configuration.RequestControlMode.ReadOnly, options.RequestControls.Cwd);
+            Assert.Equal(Conduit.Configuration.RequestControlMode.Disabled, options.RequestControls.Db);
+            Assert.Equal(Conduit.Configuration.RequestControlMode.ReadWrite, options.RequestControls.Args);
+            Assert.True(new ConduitServerOptionsValidator().Validate(null, options).Succeeded);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+}
