@@ -151,7 +151,7 @@ internal sealed partial class RequestGuardMiddleware
         MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
         && mediaType.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
         && mediaType.Parameters.All(p => p.Name.Equals("charset", StringComparison.OrdinalIgnoreCase)
-            && p.Value.Equals("utf-8", StringComparison.OrdinalIgnoreCase));
+            && p.Value.ToString().Trim('"').Equals("utf-8", StringComparison.OrdinalIgnoreCase));
 
     private static string LocalPort(HttpContext context) => context.Connection.LocalPort.ToString(CultureInfo.InvariantCulture);
 
