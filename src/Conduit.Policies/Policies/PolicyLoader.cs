@@ -114,7 +114,10 @@ public static class PolicyLoader
         }
 
         Validate(obj, file, positions);
-        return new PolicyReader(obj, file, positions).Read();
+
+        // Element-backed values convert freely (an integer reads as int, long or double).
+        var normalized = JsonNode.Parse(obj.ToJsonString())!.AsObject();
+        return new PolicyReader(normalized, file, positions).Read();
     }
 
     private static void Validate(JsonObject root, string file, YamlJsonReader positions)
@@ -135,7 +138,17 @@ public static class PolicyLoader
     {
         foreach (var error in errors)
         {
-            yield return error;
+            if (error is ChildSchemaValidationError { Kind: ValidationErrorKind.ArrayItemNotValid } child)
+            {
+                foreach (var nested in Flatten(child.Errors.Values.SelectMany(e => e)))
+                {
+                    yield return nested;
+                }
+            }
+            else
+            {
+                yield return error;
+            }
         }
     }
 
@@ -148,10 +161,10 @@ public static class PolicyLoader
         }
 
         path = path.TrimStart('/').Replace('/', '.');
-        if (error.Kind is ValidationErrorKind.PropertyRequired && error.Property is { } missing)
+        if (error.Kind is not ValidationErrorKind.PropertyRequired && error.Property is { Length: > 0 } property &&
+            !path.EndsWith(property, StringComparison.Ordinal))
         {
-            // NJsonSchema puts the missing property into the path; report it on its parent's line.
-            return path;
+            path = path.Length == 0 ? property : $"{path}.{property}";
         }
 
         return path;
