@@ -33,4 +33,28 @@ public sealed class ChildProcessOptions
     /// <summary>How long to keep reading stdout/stderr after the child exited (a grandchild may hold them open).</summary>
     /// <value>Default 2 seconds.</value>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The clock for timeouts, grace periods and durations.</summary>
+    /// <value>Default <see cref="TimeProvider.System"/>.</value>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Throws when a value is out of range; called before anything is started.</summary>
+    internal void Validate()
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(Executable);
+        ArgumentNullException.ThrowIfNull(Arguments);
+        ArgumentNullException.ThrowIfNull(TimeProvider);
+        if (Timeout is { } timeout)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero, nameof(Timeout));
+        }
+
+        if (IdleTimeout is { } idleTimeout)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(idleTimeout, TimeSpan.Zero, nameof(IdleTimeout));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(KillGracePeriod, TimeSpan.Zero, nameof(KillGracePeriod));
+        ArgumentOutOfRangeException.ThrowIfLessThan(DrainTimeout, TimeSpan.Zero, nameof(DrainTimeout));
+    }
 }

@@ -1,0 +1,184 @@
+using System.Text;
+
+namespace Conduit.Runners.Processes;
+
+/// <summary>
+/// One child's whole process tree, found in <c>/proc</c> rather than by bookkeeping, and stopped by escalating signals.
+/// </summary>
+/// <remarks>
+/// A member is a live (not zombie) process that carries the run's marker in its initial environment, or is in the
+/// child's process group or session, or descends (by parent pid) from a member. The marker finds descendants that
+/// escaped with <c>setsid</c>, <c>nohup</c> or a double fork; the group, session and parent links find the ones that
+/// cleared their environment. Where there is no <c>/proc</c> only the child itself (and its group) is known.
+/// </remarks>
+internal sealed class ProcessTree
+{
+    /// <summary>The environment variable that marks every process of a run's tree.</summary>
+    public const string MarkerVariable = "CONDUIT_PROCESS_TREE_ID";
+
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
+    private static readonly int[] EscalationSignals = [NativeMethods.SIGINT, NativeMethods.SIGTERM, NativeMethods.SIGKILL];
+
+    private readonly byte[] _markerBytes;
+    private readonly Func<bool> _rootExited;
+    private readonly Action _killRootTree;
+    private readonly bool _rootLeadsGroup;
+    private readonly TimeProvider _timeProvider;
+
+    public ProcessTree(string marker, int rootProcessId, bool rootLeadsGroup, Func<bool> rootExited, Action killRootTree, TimeProvider timeProvider)
+    {
+        _killRootTree = killRootTree;
+        _markerBytes = Encoding.ASCII.GetBytes(marker);
+        RootProcessId = rootProcessId;
+        _rootLeadsGroup = rootLeadsGroup;
+        _rootExited = rootExited;
+        _timeProvider = timeProvider;
+    }
+
+    /// <summary>The direct child.</summary>
+    public int RootProcessId { get; }
+
+    private static bool HasProcFileSystem => OperatingSystem.IsLinux() && Directory.Exists("/proc/self");
+
+    /// <summary>The live members of the tree now, this process excluded.</summary>
+    public HashSet<int> FindLiveMembers()
+    {
+        var members = new HashSet<int>();
+        if (!HasProcFileSystem)
+        {
+            if (!_rootExited())
+            {
+                members.Add(RootProcessId);
+            }
+
+            return members;
+        }
+
+        var self = Environment.ProcessId;
+        var parents = new Dictionary<int, int>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), out var pid) || pid == self
+                || !ProcStat.TryRead(pid, out var stat) || !stat.IsAlive)
+            {
+                continue;
+            }
+
+            parents[pid] = stat.ParentProcessId;
+            var inGroup = _rootLeadsGroup && (stat.ProcessGroupId == RootProcessId || stat.SessionId == RootProcessId);
+            if ((pid == RootProcessId && !_rootExited()) || inGroup || CarriesMarker(pid))
+            {
+                members.Add(pid);
+            }
+        }
+
+        // Descendants of members (by parent pid), transitively.
+        bool added;
+        do
+        {
+            added = false;
+            foreach (var (pid, parent) in parents)
+            {
+                if (!members.Contains(pid) && members.Contains(parent) && pid != self)
+                {
+                    members.Add(pid);
+                    added = true;
+                }
+            }
+        }
+        while (added);
+
+        return members;
+    }
+
+    /// <summary>
+    /// Sends SIGINT, then SIGTERM, then SIGKILL to every member, waiting up to <paramref name="gracePeriod"/> after
+    /// each for the tree to be gone, and stops as soon as it is.
+    /// </summary>
+    /// <returns>The signal after which the direct child was gone, or <see langword="null"/> when it was gone before any.</returns>
+    public async Task<int?> KillAsync(TimeSpan gracePeriod)
+    {
+        int? rootGoneAfter = null;
+        foreach (var signal in EscalationSignals)
+        {
+            var members = FindLiveMembers();
+            if (members.Count == 0)
+            {
+                break;
+            }
+
+            var rootAliveBefore = !_rootExited();
+            Signal(members, signal);
+            var gone = await WaitUntilGoneAsync(gracePeriod).ConfigureAwait(false);
+            if (rootAliveBefore && rootGoneAfter is null && _rootExited())
+            {
+                rootGoneAfter = signal;
+            }
+
+            if (gone)
+            {
+                break;
+            }
+        }
+
+        return rootGoneAfter;
+    }
+
+    private void Signal(HashSet<int> members, int signal)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            // No signals: the last step falls back to Process.Kill(entireProcessTree: true).
+            if (signal == NativeMethods.SIGKILL)
+            {
+                _killRootTree();
+            }
+
+            return;
+        }
+
+        if (_rootLeadsGroup)
+        {
+            // The group as a whole too, so a member forked since the scan is not missed.
+            _ = NativeMethods.Kill(-RootProcessId, signal);
+        }
+
+        foreach (var pid in members)
+        {
+            // ESRCH (already gone) is expected and harmless.
+            _ = NativeMethods.Kill(pid, signal);
+        }
+    }
+
+    private async Task<bool> WaitUntilGoneAsync(TimeSpan gracePeriod)
+    {
+        var started = _timeProvider.GetTimestamp();
+        while (true)
+        {
+            await Task.Delay(PollInterval, _timeProvider).ConfigureAwait(false);
+            if (FindLiveMembers().Count == 0)
+            {
+                return true;
+            }
+
+            if (_timeProvider.GetElapsedTime(started) >= gracePeriod)
+            {
+                return false;
+            }
+        }
+    }
+
+    private bool CarriesMarker(int pid)
+    {
+        try
+        {
+            // The initial environment of the process: NUL-separated NAME=value entries.
+            var environ = File.ReadAllBytes($"/proc/{pid}/environ");
+            return environ.AsSpan().IndexOf(_markerBytes) >= 0;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+}
