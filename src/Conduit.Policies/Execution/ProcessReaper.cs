@@ -39,16 +39,16 @@ internal static class ProcessReaper
         {
             if (IsAlive(process.ProcessId, process.StartTime))
             {
-                InterimChildProcess.KillGroup(process.ProcessGroupId);
-                InterimChildProcess.KillProcess(process.ProcessId);
+                PosixSignals.KillGroup(process.ProcessGroupId);
+                PosixSignals.KillProcess(process.ProcessId);
                 killed++;
             }
         }
 
         foreach (var processId in FindMarked(runId))
         {
-            InterimChildProcess.KillGroup(processId);
-            InterimChildProcess.KillProcess(processId);
+            PosixSignals.KillGroup(processId);
+            PosixSignals.KillProcess(processId);
             killed++;
         }
 

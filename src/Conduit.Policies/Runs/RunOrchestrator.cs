@@ -52,7 +52,7 @@ internal sealed partial class RunOrchestrator : IRunOrchestrator, IAsyncDisposab
         _projects = projects;
         _timeProvider = timeProvider;
         _logger = loggerFactory.CreateLogger("Conduit.Policies.RunOrchestrator");
-        launcher ??= InterimChildProcess.RunAsync;
+        launcher ??= (options, cancellationToken) => Conduit.Runners.Processes.ChildProcess.RunAsync(options, cancellationToken);
         _store = store ?? new SqliteRunStore(Path.Combine(options.StateDirectory, "db.sqlite"));
         _eventLog = new RunEventLog(options.StateDirectory, timeProvider);
         _backpressure = new ProviderBackpressure(timeProvider, options.RateLimitPause, options.MaxRateLimitPause);
