@@ -213,3 +213,25 @@ public sealed class PolicyLoaderTests : IAsyncDisposable
         Assert.Equal(File.ReadAllText(docs), PolicyLoader.SchemaJson);
     }
 }
+
+public sealed class PolicyScaffoldTests : IAsyncDisposable
+{
+    private readonly TestProject _project = new();
+
+    public ValueTask DisposeAsync() => _project.DisposeAsync();
+
+    [Fact]
+    public void The_scaffolded_example_loads_and_refuses_to_be_overwritten_without_force()
+    {
+        var files = PolicyScaffold.Write(_project.ProjectPath, "fix_bug.v1");
+
+        var policy = PolicyLoader.Load(_project.ProjectPath, "fix_bug.v1");
+        Assert.Equal(7, files.Count);
+        Assert.Equal("fix_bug", policy.TaskId);
+        Assert.Equal(3, policy.MaxAttempts);
+        Assert.NotNull(policy.PromptTemplate);
+        Assert.All(Enum.GetValues<PolicyHookStage>(), stage => Assert.Single(policy.HooksFor(stage)));
+        Assert.Throws<ConduitException>(() => PolicyScaffold.Write(_project.ProjectPath, "fix_bug.v1"));
+        Assert.Equal(7, PolicyScaffold.Write(_project.ProjectPath, "fix_bug.v1", force: true).Count);
+    }
+}

@@ -22,7 +22,7 @@ public sealed class RecoveryAndBackoffTests : IAsyncDisposable
         var orphanRun = NewRun("run_orphan", now);
         await store.InsertQueuedRunAsync(orphanRun, "claude", null, default);
         var deadOwner = await DeadProcessAsync();
-        Assert.NotNull(await store.TryClaimNextAsync(null, new RunOwner { ProcessId = deadOwner, StartTime = 1 }, [], now, default));
+        Assert.NotNull(await store.TryClaimNextAsync(null, new RunOwner { ProcessId = deadOwner, StartTime = 1 }, [], null, now, default));
         using var orphan = StartOrphan("run_orphan");
         await store.RecordProcessAsync(new RunProcessRecord { RunId = "run_orphan", ProcessId = orphan.Id, ProcessGroupId = orphan.Id, StartTime = ProcessReaper.StartTime(orphan.Id), Kind = "hook:init" }, default);
         await store.InsertQueuedRunAsync(NewRun("run_waiting", now.AddSeconds(1)), "claude", null, default);
@@ -46,7 +46,7 @@ public sealed class RecoveryAndBackoffTests : IAsyncDisposable
         var now = DateTimeOffset.UtcNow;
         await store.InsertQueuedRunAsync(NewRun("run_live", now), "claude", null, default);
         var self = new RunOwner { ProcessId = Environment.ProcessId, StartTime = ProcessReaper.StartTime(Environment.ProcessId) };
-        await store.TryClaimNextAsync(null, self, [], now, default);
+        await store.TryClaimNextAsync(null, self, [], null, now, default);
 
         var orchestrator = _project.CreateOrchestrator(o => o.ExecuteRuns = false);
 

@@ -8,6 +8,7 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> Create(CliEnvironment environment)
     {
-        yield break;
+        yield return PoliciesCommands.Create(environment);
+        yield return RunsCommands.Create(environment);
     }
 }

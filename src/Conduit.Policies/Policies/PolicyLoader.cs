@@ -272,7 +272,9 @@ public static class PolicyLoader
 
             if (PolicyDurations.TryParse(node.GetValue<string>(), out var duration))
             {
-                return duration;
+                return duration > TimeSpan.Zero || field.StartsWith("backoff.", StringComparison.Ordinal)
+                    ? duration
+                    : throw Error(field, "a timeout must be greater than zero");
             }
 
             throw Error(field, $"invalid duration \"{node}\"; write seconds or text like \"30s\", \"5m\", \"1h\"");
@@ -460,7 +462,7 @@ public static class PolicyLoader
 /// <summary>Parses policy durations: seconds as a number, or <c>500ms</c>, <c>30s</c>, <c>5m</c>, <c>2h</c>.</summary>
 public static class PolicyDurations
 {
-    /// <summary>Parses <paramref name="text"/>.</summary>
+    /// <summary>Parses <paramref name="text"/>; zero is allowed (a backoff may be none).</summary>
     public static bool TryParse(string? text, out TimeSpan duration)
     {
         duration = default;
@@ -476,7 +478,7 @@ public static class PolicyDurations
             index--;
         }
 
-        if (!double.TryParse(value[..index].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var amount) || amount <= 0)
+        if (!double.TryParse(value[..index].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var amount) || amount < 0)
         {
             return false;
         }

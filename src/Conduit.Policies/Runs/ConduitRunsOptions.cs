@@ -33,6 +33,12 @@ public sealed class ConduitRunsOptions
     /// <value>Default <see langword="true"/>.</value>
     public bool ExecuteRuns { get; set; } = true;
 
+    /// <summary>
+    /// When set, this orchestrator executes only these runs (the CLI's <c>runs start --wait</c> executes its own run and
+    /// leaves the rest of the queue to the daemon).
+    /// </summary>
+    public IReadOnlyCollection<string>? ExecuteOnlyRunIds { get; set; }
+
     /// <summary>Throws when the options are invalid.</summary>
     public void Validate()
     {

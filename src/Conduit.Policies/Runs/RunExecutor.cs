@@ -364,6 +364,12 @@ internal sealed partial class RunExecutor(
                 var summary = result.Outcome == AgentOutcome.TimedOut
                     ? "Agent timed out (attempt_timeout)"
                     : $"Agent execution failed with state {Name(result.Outcome)}" + (result.Reason is null ? "" : $": {result.Reason}");
+                if (result.Outcome == AgentOutcome.LaunchFailed)
+                {
+                    // Nothing a retry could change (no such CLI or runner): end now, as the original did for an unsupported provider.
+                    return await EndAttemptAsync(attempt, RunStatus.Failed, summary, new AttemptOutcome { Decision = AttemptDecision.Fail, FailureSummary = summary }).ConfigureAwait(false);
+                }
+
                 _feedback = new PreviousFailure { Summary = "Previous attempt failed before checks completed. " + summary };
                 await RunHooksAsync(PolicyHookStage.AfterAttempt, index, attemptDirectory, attempt.AttemptId, workspace).ConfigureAwait(false);
                 return await EndAttemptAsync(attempt, result.Outcome == AgentOutcome.TimedOut ? RunStatus.TimedOut : RunStatus.Failed, summary,

@@ -323,7 +323,7 @@ internal sealed partial class RunOrchestrator : IRunOrchestrator, IAsyncDisposab
             {
                 while (!token.IsCancellationRequested)
                 {
-                    var claimed = await _store.TryClaimNextAsync(_options.MaxActiveRuns, _owner, _backpressure.PausedProviders(), _timeProvider.GetUtcNow(), token).ConfigureAwait(false);
+                    var claimed = await _store.TryClaimNextAsync(_options.MaxActiveRuns, _owner, _backpressure.PausedProviders(), _options.ExecuteOnlyRunIds, _timeProvider.GetUtcNow(), token).ConfigureAwait(false);
                     if (claimed is null)
                     {
                         break;

@@ -38,7 +38,7 @@ internal interface IRunStore
     Task UpdateRunAsync(RunRecord run, CancellationToken cancellationToken);
 
     /// <summary>Atomically moves the oldest queued run (skipping the given providers) to running when fewer than <paramref name="maxActiveRuns"/> run.</summary>
-    Task<RunRecord?> TryClaimNextAsync(int? maxActiveRuns, RunOwner owner, IReadOnlyCollection<string> pausedProviders, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<RunRecord?> TryClaimNextAsync(int? maxActiveRuns, RunOwner owner, IReadOnlyCollection<string> pausedProviders, IReadOnlyCollection<string>? onlyRunIds, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>Cancels a run if it is still queued. Returns the updated run, or null when it was not queued.</summary>
     Task<RunRecord?> CancelIfQueuedAsync(string runId, DateTimeOffset now, CancellationToken cancellationToken);

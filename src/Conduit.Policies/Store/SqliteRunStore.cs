@@ -130,7 +130,7 @@ internal sealed class SqliteRunStore : IRunStore
             ("$id", run.RunId), ("$status", run.Status.ToName()), ("$json", Serialize(run))).ConfigureAwait(false);
     }
 
-    public async Task<RunRecord?> TryClaimNextAsync(int? maxActiveRuns, RunOwner owner, IReadOnlyCollection<string> pausedProviders, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<RunRecord?> TryClaimNextAsync(int? maxActiveRuns, RunOwner owner, IReadOnlyCollection<string> pausedProviders, IReadOnlyCollection<string>? onlyRunIds, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await BeginImmediateAsync(connection, cancellationToken).ConfigureAwait(false);
@@ -147,12 +147,12 @@ internal sealed class SqliteRunStore : IRunStore
         await using (var command = connection.CreateCommand())
         {
             command.Transaction = transaction;
-            command.CommandText = "SELECT record_json, runner_provider FROM conduit_runs WHERE status = 'queued' ORDER BY seq;";
+            command.CommandText = "SELECT record_json, runner_provider, run_id FROM conduit_runs WHERE status = 'queued' ORDER BY seq;";
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 var provider = reader.IsDBNull(1) ? null : reader.GetString(1);
-                if (provider is not null && pausedProviders.Contains(provider))
+                if ((provider is not null && pausedProviders.Contains(provider)) || (onlyRunIds is not null && !onlyRunIds.Contains(reader.GetString(2))))
                 {
                     continue;
                 }

@@ -1,0 +1,67 @@
+using Conduit.Cli.Hosting;
+using Conduit.Policies;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Conduit.Cli.Runs;
+
+/// <summary>An in-process orchestrator for the CLI's <c>runs</c> commands (the daemon transport comes later).</summary>
+internal sealed class RunsContext : IAsyncDisposable
+{
+    private readonly ServiceProvider _services;
+
+    private RunsContext(ServiceProvider services, string stateDirectory, CliProjectResolver projects)
+    {
+        _services = services;
+        StateDirectory = stateDirectory;
+        Projects = projects;
+        Orchestrator = services.GetRequiredService<IRunOrchestrator>();
+    }
+
+    public IRunOrchestrator Orchestrator { get; }
+
+    public string StateDirectory { get; }
+
+    public CliProjectResolver Projects { get; }
+
+    /// <summary>The state dir: <c>--state-dir</c>, else <c>$CONDUIT_STATE_DIR</c>, else <c>$HOME/.conduit</c>.</summary>
+    public static string ResolveStateDirectory(CliEnvironment environment, string? option)
+    {
+        var value = option ?? environment.GetEnvironmentVariable("CONDUIT_STATE_DIR");
+        if (!string.IsNullOrWhiteSpace(value))
+        {
+            return Path.GetFullPath(value, environment.WorkingDirectory);
+        }
+
+        var home = environment.GetEnvironmentVariable("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        return Path.Combine(home, ".conduit");
+    }
+
+    /// <summary>Creates the context. <paramref name="executeOnly"/> lets this process execute just those runs.</summary>
+    public static RunsContext Create(CliEnvironment environment, string? stateDirectoryOption, IReadOnlyCollection<string>? executeOnly = null)
+    {
+        var stateDirectory = ResolveStateDirectory(environment, stateDirectoryOption);
+        var projects = new CliProjectResolver(environment.WorkingDirectory, stateDirectory, environment.GetEnvironmentVariable("HOME"));
+        var services = new ServiceCollection();
+        services.AddSingleton(environment.AgentRunnerFactory ?? new UnwiredRunnerFactory());
+        services.AddSingleton<IProjectResolver>(projects);
+        services.AddSingleton(environment.TimeProvider);
+        services.AddConduitRuns(options =>
+        {
+            options.StateDirectory = stateDirectory;
+            options.ExecuteRuns = executeOnly is not null;
+            options.ExecuteOnlyRunIds = executeOnly;
+        });
+        return new RunsContext(services.BuildServiceProvider(), stateDirectory, projects);
+    }
+
+    public ValueTask DisposeAsync() => _services.DisposeAsync();
+
+    /// <summary>Used until the host wires the runners' factory: every provider fails with a clear message.</summary>
+    private sealed class UnwiredRunnerFactory : IAgentRunnerFactory
+    {
+        public IReadOnlyList<string> Providers => [];
+
+        public IAgentRunner GetRunner(RunnerSpec spec) =>
+            throw new ConduitException($"No agent runners are registered in this host, so the {spec.Provider} runner cannot start.");
+    }
+}
