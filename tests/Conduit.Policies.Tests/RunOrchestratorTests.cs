@@ -417,7 +417,7 @@ public sealed class RunOrchestratorTests : IAsyncDisposable
     {
         var orchestrator = _project.CreateOrchestrator();
 
-        await Assert.ThrowsAsync<ProjectNotFoundException>(() => orchestrator.SubmitAsync(new RunSubmission { ProjectId = "nope", PolicyId = "x" }));
+        await Assert.ThrowsAsync<Conduit.Configuration.ProjectNotFoundException>(() => orchestrator.SubmitAsync(new RunSubmission { ProjectId = "nope", PolicyId = "x" }));
         await Assert.ThrowsAsync<PolicyNotFoundException>(() => orchestrator.SubmitAsync(new RunSubmission { ProjectId = "demo", PolicyId = "x" }));
     }
 

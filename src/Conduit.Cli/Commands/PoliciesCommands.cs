@@ -119,7 +119,7 @@ internal static class PoliciesCommands
         }
 
         var resolver = new CliProjectResolver(environment.WorkingDirectory, RunsContext.ResolveStateDirectory(environment, stateDir), environment.GetEnvironmentVariable("HOME"));
-        return resolver.Resolve(project) ?? throw new ProjectNotFoundException(project);
+        return resolver.Resolve(project) ?? throw new Conduit.Configuration.ProjectNotFoundException(project, []);
     }
 
     private static object Resolved(PolicyDefinition policy) => new

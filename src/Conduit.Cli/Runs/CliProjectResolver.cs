@@ -11,10 +11,18 @@ namespace Conduit.Cli.Runs;
 /// </summary>
 internal sealed class CliProjectResolver(string workingDirectory, string stateDirectory, string? homeDirectory) : IProjectResolver
 {
+    /// <summary>The configuration's project registry, asked first.</summary>
+    public Conduit.Configuration.ProjectRegistry? Registry { get; init; }
+
     public ValueTask<string?> ResolveAsync(string projectId, CancellationToken cancellationToken = default) => ValueTask.FromResult(Resolve(projectId));
 
     public string? Resolve(string projectId)
     {
+        if (Registry is not null && Registry.Projects.Any(p => p.Id == projectId))
+        {
+            return Registry.ResolvePath(projectId);
+        }
+
         var asPath = Path.GetFullPath(projectId, workingDirectory);
         if ((projectId.Contains('/', StringComparison.Ordinal) || projectId == ".") && Directory.Exists(asPath))
         {
@@ -46,7 +54,12 @@ internal sealed class CliProjectResolver(string workingDirectory, string stateDi
             }
         }
 
-        return Directory.Exists(asPath) ? asPath : null;
+        if (Directory.Exists(asPath))
+        {
+            return asPath;
+        }
+
+        return Registry is null ? null : throw new Conduit.Configuration.ProjectNotFoundException(projectId, Registry.Projects.Select(p => p.Id).ToList());
     }
 
     /// <summary>The nearest directory at or above the working directory that holds <c>.conduit/</c>, else the working directory.</summary>

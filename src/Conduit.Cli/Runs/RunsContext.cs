@@ -39,14 +39,21 @@ internal sealed class RunsContext : IAsyncDisposable
     /// <summary>Creates the context. <paramref name="executeOnly"/> lets this process execute just those runs.</summary>
     public static RunsContext Create(CliEnvironment environment, string? stateDirectoryOption, IReadOnlyCollection<string>? executeOnly = null)
     {
-        var stateDirectory = ResolveStateDirectory(environment, stateDirectoryOption);
-        var projects = new CliProjectResolver(environment.WorkingDirectory, stateDirectory, environment.GetEnvironmentVariable("HOME"));
+        var configuration = Conduit.Configuration.ConduitConfigurationLoader.Load(CliConfiguration.LoadOptions(environment));
+        var stateDirectory = stateDirectoryOption is null && environment.GetEnvironmentVariable("CONDUIT_STATE_DIR") is null
+            ? configuration.Settings.StateDirectory
+            : ResolveStateDirectory(environment, stateDirectoryOption);
+        var projects = new CliProjectResolver(environment.WorkingDirectory, stateDirectory, environment.GetEnvironmentVariable("HOME"))
+        {
+            Registry = new Conduit.Configuration.ProjectRegistry(configuration),
+        };
         var services = new ServiceCollection();
         services.AddSingleton(environment.AgentRunnerFactory ?? new UnwiredRunnerFactory());
         services.AddSingleton<IProjectResolver>(projects);
         services.AddSingleton(environment.TimeProvider);
         services.AddConduitRuns(options =>
         {
+            options.ConfigureFrom(configuration.Settings);
             options.StateDirectory = stateDirectory;
             options.ExecuteRuns = executeOnly is not null;
             options.ExecuteOnlyRunIds = executeOnly;

@@ -76,17 +76,3 @@ public sealed class QueueFullException : ConduitException
     /// <summary>The limit.</summary>
     public int MaxQueuedRuns { get; }
 }
-
-/// <summary>The project id is not in the project registry.</summary>
-public sealed class ProjectNotFoundException : ConduitException
-{
-    /// <summary>Creates the exception.</summary>
-    public ProjectNotFoundException(string projectId)
-        : base($"Unknown project_id \"{projectId}\"")
-    {
-        ProjectId = projectId;
-    }
-
-    /// <summary>The project id asked for.</summary>
-    public string ProjectId { get; }
-}

@@ -39,6 +39,25 @@ public sealed class ConduitRunsOptions
     /// </summary>
     public IReadOnlyCollection<string>? ExecuteOnlyRunIds { get; set; }
 
+    /// <summary>The SQLite database file.</summary>
+    /// <value>Default <c>&lt;StateDirectory&gt;/db.sqlite</c> (the original Conduit's file name).</value>
+    public string? DatabasePath { get; set; }
+
+    /// <summary>A run's time budget when neither the submission nor the policy sets one (<c>conduit.runs.defaultTimeout</c>).</summary>
+    public TimeSpan? DefaultRunTimeout { get; set; }
+
+    /// <summary>Copies the state dir, queue limits, default runner and default timeout from the configuration.</summary>
+    public ConduitRunsOptions ConfigureFrom(Conduit.Configuration.ConduitSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        StateDirectory = settings.StateDirectory;
+        MaxActiveRuns = settings.Server.Queue.MaxActiveRuns;
+        MaxQueuedRuns = settings.Server.Queue.MaxQueuedRuns;
+        DefaultRunner = settings.DefaultRunner;
+        DefaultRunTimeout = settings.Runs.DefaultTimeout;
+        return this;
+    }
+
     /// <summary>Throws when the options are invalid.</summary>
     public void Validate()
     {
@@ -67,6 +86,27 @@ public sealed class ConduitRunsOptions
 /// <summary>Maps a project id to its directory (the project registry of the configuration).</summary>
 public interface IProjectResolver
 {
-    /// <summary>Returns the project's absolute path, or <see langword="null"/> when the id is unknown.</summary>
+    /// <summary>
+    /// Returns the project's absolute path, or <see langword="null"/> when the id is unknown (implementations may
+    /// instead throw <see cref="Conduit.Configuration.ProjectNotFoundException"/> listing the known ids).
+    /// </summary>
     ValueTask<string?> ResolveAsync(string projectId, CancellationToken cancellationToken = default);
+}
+
+/// <summary><see cref="IProjectResolver"/> over the configuration's <see cref="Conduit.Configuration.ProjectRegistry"/>.</summary>
+public sealed class ConfigurationProjectResolver : IProjectResolver
+{
+    private readonly Conduit.Configuration.ProjectRegistry _registry;
+
+    /// <summary>Creates the resolver.</summary>
+    public ConfigurationProjectResolver(Conduit.Configuration.ProjectRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        _registry = registry;
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="Conduit.Configuration.ProjectNotFoundException">The id is not registered; the message lists the known ids.</exception>
+    public ValueTask<string?> ResolveAsync(string projectId, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult<string?>(_registry.ResolvePath(projectId));
 }

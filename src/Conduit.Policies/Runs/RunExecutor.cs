@@ -125,7 +125,7 @@ internal sealed partial class RunExecutor(
             await SaveAsync(RunRecords.Copy(_run, runRecordPath: Path.Combine(_runDirectory, "run.json")), statusEvent: true).ConfigureAwait(false);
             try
             {
-                _projectPath = await _x.projects.ResolveAsync(_run.ProjectId, Token).ConfigureAwait(false) ?? throw new ProjectNotFoundException(_run.ProjectId);
+                _projectPath = await _x.projects.ResolveAsync(_run.ProjectId, Token).ConfigureAwait(false) ?? throw new Conduit.Configuration.ProjectNotFoundException(_run.ProjectId, []);
                 _policy = PolicyLoader.Load(_projectPath, _run.PolicyId, _run.ProjectId);
             }
             catch (ConduitException exception)
@@ -133,7 +133,7 @@ internal sealed partial class RunExecutor(
                 return await FinishAsync(RunStatus.Failed, exception.Message, runHooks: false).ConfigureAwait(false);
             }
 
-            var timeout = _run.TimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : _policy.Timeout;
+            var timeout = _run.TimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : _policy.Timeout ?? _x.options.DefaultRunTimeout;
             if (timeout is { } total)
             {
                 _timeout.CancelAfter(total);

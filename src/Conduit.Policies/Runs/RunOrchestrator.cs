@@ -53,7 +53,7 @@ internal sealed partial class RunOrchestrator : IRunOrchestrator, IAsyncDisposab
         _timeProvider = timeProvider;
         _logger = loggerFactory.CreateLogger("Conduit.Policies.RunOrchestrator");
         launcher ??= (options, cancellationToken) => Conduit.Runners.Processes.ChildProcess.RunAsync(options, cancellationToken);
-        _store = store ?? new SqliteRunStore(Path.Combine(options.StateDirectory, "db.sqlite"));
+        _store = store ?? new SqliteRunStore(options.DatabasePath ?? Path.Combine(options.StateDirectory, "db.sqlite"));
         _eventLog = new RunEventLog(options.StateDirectory, timeProvider);
         _backpressure = new ProviderBackpressure(timeProvider, options.RateLimitPause, options.MaxRateLimitPause);
         _executor = new RunExecutor(_store, _eventLog, new CommandExecutor(launcher, _store, _eventLog, timeProvider), new GitWorkspace(launcher),
@@ -69,7 +69,7 @@ internal sealed partial class RunOrchestrator : IRunOrchestrator, IAsyncDisposab
         ArgumentNullException.ThrowIfNull(submission);
         await _started.Value.ConfigureAwait(false);
         var projectPath = await _projects.ResolveAsync(submission.ProjectId, cancellationToken).ConfigureAwait(false)
-            ?? throw new ProjectNotFoundException(submission.ProjectId);
+            ?? throw new Conduit.Configuration.ProjectNotFoundException(submission.ProjectId, []);
         var policy = PolicyLoader.Load(projectPath, submission.PolicyId, submission.ProjectId);
         var baseRunner = submission.RequestedRunner is { } requested
             ? RunnerRef.From(requested)
