@@ -147,3 +147,26 @@ public sealed class RecoveryAndBackoffTests : IAsyncDisposable
         return output;
     }
 }
+
+public sealed class CrossProcessCancelTests : IAsyncDisposable
+{
+    private readonly TestProject _project = new();
+
+    public ValueTask DisposeAsync() => _project.DisposeAsync();
+
+    [Fact]
+    public async Task A_cancel_through_another_orchestrator_on_the_same_state_dir_stops_the_run()
+    {
+        _project.WritePolicy("long", "policy_id: long\ntask_id: t\nchecks: [{name: long, command: \"sleep 300\"}]\n");
+        var executing = _project.CreateOrchestrator();
+        var other = _project.CreateOrchestrator(o => o.ExecuteRuns = false);
+
+        var run = await executing.SubmitAsync(new RunSubmission { ProjectId = "demo", PolicyId = "long" });
+        Assert.True(await TestWait.EventuallyAsync(() => ProcessReaper.FindMarked(run.RunId).Count > 0, 20));
+        Assert.True(await other.CancelAsync(run.RunId));
+        var done = await executing.FinishAsync(run.RunId, 20);
+
+        Assert.Equal(RunStatus.Cancelled, done.Status);
+        Assert.True(await TestWait.EventuallyAsync(() => ProcessReaper.FindMarked(run.RunId).Count == 0, 10));
+    }
+}

@@ -332,7 +332,9 @@ internal sealed partial class RunOrchestrator : IRunOrchestrator, IAsyncDisposab
                     Start(claimed);
                 }
 
-                // Woken by a submission or a finished run; poll for other processes' submissions too.
+                await ApplyRemoteCancelsAsync(token).ConfigureAwait(false);
+
+                // Woken by a submission or a finished run; poll for other processes' submissions and cancels too.
                 await _wake.WaitAsync(TimeSpan.FromSeconds(1), token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -343,6 +345,30 @@ internal sealed partial class RunOrchestrator : IRunOrchestrator, IAsyncDisposab
             {
                 LogDispatchFailed(_logger, exception);
                 await Task.Delay(TimeSpan.FromSeconds(1), token).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>A cancel requested through another process (e.g. <c>conduit runs cancel</c>) is only a flag in the store.</summary>
+    private async Task ApplyRemoteCancelsAsync(CancellationToken cancellationToken)
+    {
+        foreach (var (runId, active) in _active)
+        {
+            if (active.Cancel.IsCancellationRequested)
+            {
+                continue;
+            }
+
+            var run = await _store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false);
+            if (run?.CancelRequestedAt is not null)
+            {
+                try
+                {
+                    await active.Cancel.CancelAsync().ConfigureAwait(false);
+                }
+                catch (ObjectDisposedException)
+                {
+                }
             }
         }
     }
