@@ -48,7 +48,42 @@ internal sealed class RunsContext : IAsyncDisposable
             Registry = new Conduit.Configuration.ProjectRegistry(configuration),
         };
         var services = new ServiceCollection();
-        services.AddSingleton(environment.AgentRunnerFactory ?? new UnwiredRunnerFactory());
+        if (environment.AgentRunnerFactory is { } runners)
+        {
+            services.AddSingleton(runners);
+        }
+        else
+        {
+            // The real runners, configured from conduit.runners.<provider> (executable, args, environment, timeouts).
+            services.AddConduit(builder =>
+            {
+                foreach (var (provider, runner) in configuration.Settings.Runners)
+                {
+                    if (!AgentProviders.IsKnown(provider))
+                    {
+                        continue;
+                    }
+
+                    builder.ConfigureRunner(provider, options =>
+                    {
+                        options.ExecutablePath = runner.Executable ?? options.ExecutablePath;
+                        foreach (var argument in runner.Args)
+                        {
+                            options.DefaultArgs.Add(argument);
+                        }
+
+                        foreach (var (name, value) in runner.Environment)
+                        {
+                            options.Environment[name] = value;
+                        }
+
+                        options.Timeout = runner.Timeout ?? options.Timeout;
+                        options.IdleTimeout = runner.IdleTimeout ?? options.IdleTimeout;
+                    });
+                }
+            });
+        }
+
         services.AddSingleton<IProjectResolver>(projects);
         services.AddSingleton(environment.TimeProvider);
         services.AddConduitRuns(options =>
@@ -62,13 +97,4 @@ internal sealed class RunsContext : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => _services.DisposeAsync();
-
-    /// <summary>Used until the host wires the runners' factory: every provider fails with a clear message.</summary>
-    private sealed class UnwiredRunnerFactory : IAgentRunnerFactory
-    {
-        public IReadOnlyList<string> Providers => [];
-
-        public IAgentRunner GetRunner(RunnerSpec spec) =>
-            throw new ConduitException($"No agent runners are registered in this host, so the {spec.Provider} runner cannot start.");
-    }
 }
