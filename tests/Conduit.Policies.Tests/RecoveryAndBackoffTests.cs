@@ -170,3 +170,29 @@ public sealed class CrossProcessCancelTests : IAsyncDisposable
         Assert.True(await TestWait.EventuallyAsync(() => ProcessReaper.FindMarked(run.RunId).Count == 0, 10));
     }
 }
+
+public sealed class ShutdownTests : IAsyncDisposable
+{
+    private readonly TestProject _project = new();
+
+    public ValueTask DisposeAsync() => _project.DisposeAsync();
+
+    [Fact]
+    public async Task Disposing_the_orchestrator_interrupts_in_flight_runs_and_stops_their_processes()
+    {
+        _project.WritePolicy("long", "policy_id: long\ntask_id: t\nchecks: [{name: long, command: \"sleep 300\"}]\n");
+        _project.WriteScript("long", "on_failure.sh", "touch \"$CONDUIT_PROJECT_PATH/on_failure.ran\"");
+        var orchestrator = _project.CreateOrchestrator();
+        var run = await orchestrator.SubmitAsync(new RunSubmission { ProjectId = "demo", PolicyId = "long" });
+        Assert.True(await TestWait.EventuallyAsync(() => ProcessReaper.FindMarked(run.RunId).Count > 0, 20));
+
+        await orchestrator.DisposeAsync();
+        var after = _project.CreateOrchestrator(o => o.ExecuteRuns = false);
+        var interrupted = await after.GetAsync(run.RunId);
+
+        Assert.Equal(RunStatus.Interrupted, interrupted!.Status);
+        Assert.Empty(ProcessReaper.FindMarked(run.RunId));
+        Assert.False(File.Exists(Path.Combine(_project.ProjectPath, "on_failure.ran")));
+        Assert.Equal(RunStatus.Interrupted, (await after.GetAttemptsAsync(run.RunId)).Single().Status);
+    }
+}
