@@ -46,9 +46,15 @@ internal static class RunsCommands
                 total = DurationParser.TryParse(timeoutText, out var parsed) ? parsed : throw new FormatException($"--timeout \"{timeoutText}\" is not a duration (e.g. 90, 30s, 10m, 2h).");
             }
 
+            string projectId;
+            await using (var resolving = RunsContext.Create(environment, parse.GetValue(stateDir)))
+            {
+                projectId = resolving.Projects.ProjectIdFor(parse.GetValue(project)!);
+            }
+
             var submission = new RunSubmission
             {
-                ProjectId = parse.GetValue(project)!,
+                ProjectId = projectId,
                 PolicyId = parse.GetValue(policy)!,
                 Input = RunTextFormatter.ParseInputs(parse.GetValue(input) ?? [], parse.GetValue(inputFile), environment.WorkingDirectory),
                 IdempotencyKey = parse.GetValue(key),

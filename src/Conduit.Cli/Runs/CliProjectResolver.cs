@@ -62,6 +62,27 @@ internal sealed class CliProjectResolver(string workingDirectory, string stateDi
         return Registry is null ? null : throw new Conduit.Configuration.ProjectNotFoundException(projectId, Registry.Projects.Select(p => p.Id).ToList());
     }
 
+    /// <summary>
+    /// The id to record for a <c>--project</c> value: a registered id as is; a path becomes the id registered for that
+    /// directory, else its absolute path (which this resolver accepts again).
+    /// </summary>
+    public string ProjectIdFor(string value)
+    {
+        if (Registry is not null && Registry.Projects.Any(p => p.Id == value))
+        {
+            return value;
+        }
+
+        var path = Resolve(value);
+        if (path is null)
+        {
+            return value;
+        }
+
+        var registered = Registry?.Projects.FirstOrDefault(p => string.Equals(Path.GetFullPath(p.Path).TrimEnd('/'), path.TrimEnd('/'), StringComparison.Ordinal));
+        return registered?.Id ?? path;
+    }
+
     /// <summary>The nearest directory at or above the working directory that holds <c>.conduit/</c>, else the working directory.</summary>
     public static string NearestProject(string workingDirectory)
     {
