@@ -37,7 +37,7 @@ public sealed class RealRunnerTests : IAsyncDisposable
             }
         }));
         services.AddSingleton<IProjectResolver>(_project.Resolver);
-        services.AddConduitRuns(o => o.StateDirectory = _project.StateDirectory);
+        services.AddConduitRuns(o => { o.StateDirectory = _project.StateDirectory; o.LoginShell = false; });
         _services = services.BuildServiceProvider();
         return _services.GetRequiredService<IRunOrchestrator>();
     }

@@ -107,7 +107,7 @@ internal sealed class TestProject : IAsyncDisposable
 
     public RunOrchestrator CreateOrchestrator(Action<ConduitRunsOptions>? configure = null, TimeProvider? timeProvider = null)
     {
-        var options = new ConduitRunsOptions { StateDirectory = StateDirectory };
+        var options = new ConduitRunsOptions { StateDirectory = StateDirectory, LoginShell = false }; // no dependence on the machine's login profile
         configure?.Invoke(options);
         var orchestrator = new RunOrchestrator(options, Runners, Resolver, timeProvider ?? TimeProvider.System, NullLoggerFactory.Instance, launcher: null);
         _orchestrators.Add(orchestrator);

@@ -57,7 +57,7 @@ internal sealed class CommandOutcome
 /// policy folder, arguments kept), discovered scripts directly; in the workspace, with the <c>CONDUIT_*</c>
 /// environment, a timeout, output into log files and the run's event log, and the process recorded for crash recovery.
 /// </summary>
-internal sealed class CommandExecutor(ProcessLauncher launcher, IRunStore store, RunEventLog eventLog, TimeProvider timeProvider)
+internal sealed class CommandExecutor(ProcessLauncher launcher, IRunStore store, RunEventLog eventLog, TimeProvider timeProvider, bool loginShell = true)
 {
     private const int TailCharacters = 8000;
 
@@ -67,7 +67,7 @@ internal sealed class CommandExecutor(ProcessLauncher launcher, IRunStore store,
         Directory.CreateDirectory(Path.GetDirectoryName(invocation.StderrPath)!);
         var options = new ChildProcessOptions
         {
-            Executable = Executable(invocation.Command, out var arguments, invocation.PolicyDirectory),
+            Executable = Executable(invocation.Command, out var arguments, invocation.PolicyDirectory, loginShell),
             Arguments = arguments,
             WorkingDirectory = invocation.WorkingDirectory,
             Environment = BuildEnvironment(invocation.Variables),
@@ -147,7 +147,7 @@ internal sealed class CommandExecutor(ProcessLauncher launcher, IRunStore store,
     }
 
     /// <summary>The argv of a command: <c>bash -lc &lt;cmd&gt;</c>, or the discovered script itself.</summary>
-    public static string Executable(PolicyCommand command, out IReadOnlyList<string> arguments, string policyDirectory)
+    public static string Executable(PolicyCommand command, out IReadOnlyList<string> arguments, string policyDirectory, bool loginShell = true)
     {
         if (command.ScriptPath is { } script)
         {
@@ -161,7 +161,7 @@ internal sealed class CommandExecutor(ProcessLauncher launcher, IRunStore store,
             return "bash";
         }
 
-        arguments = ["-lc", ResolveRelativeCommand(command.Text, policyDirectory)];
+        arguments = [loginShell ? "-lc" : "-c", ResolveRelativeCommand(command.Text, policyDirectory)];
         return "bash";
     }
 

@@ -39,6 +39,10 @@ public sealed class ConduitRunsOptions
     /// </summary>
     public IReadOnlyCollection<string>? ExecuteOnlyRunIds { get; set; }
 
+    /// <summary>Whether YAML hook and check commands run in a login shell (<c>bash -lc</c>, as the original) or <c>bash -c</c>.</summary>
+    /// <value>Default <see langword="true"/>.</value>
+    public bool LoginShell { get; set; } = true;
+
     /// <summary>The SQLite database file.</summary>
     /// <value>Default <c>&lt;StateDirectory&gt;/db.sqlite</c> (the original Conduit's file name).</value>
     public string? DatabasePath { get; set; }

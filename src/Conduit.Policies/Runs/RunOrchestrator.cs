@@ -56,7 +56,7 @@ internal sealed partial class RunOrchestrator : IRunOrchestrator, IAsyncDisposab
         _store = store ?? new SqliteRunStore(options.DatabasePath ?? Path.Combine(options.StateDirectory, "db.sqlite"));
         _eventLog = new RunEventLog(options.StateDirectory, timeProvider);
         _backpressure = new ProviderBackpressure(timeProvider, options.RateLimitPause, options.MaxRateLimitPause);
-        _executor = new RunExecutor(_store, _eventLog, new CommandExecutor(launcher, _store, _eventLog, timeProvider), new GitWorkspace(launcher),
+        _executor = new RunExecutor(_store, _eventLog, new CommandExecutor(launcher, _store, _eventLog, timeProvider, options.LoginShell), new GitWorkspace(launcher),
             runnerFactory, projects, _backpressure, options, timeProvider, _logger);
         _started = new Lazy<Task>(StartAsync, LazyThreadSafetyMode.ExecutionAndPublication);
     }
