@@ -13,5 +13,7 @@ internal static class CommandCatalog
         yield return ConfigCommand.Create(environment);
         yield return ProjectsCommand.Create(environment);
         yield return ServeCommand.Create(environment);
+        yield return PoliciesCommands.Create(environment);
+        yield return RunsCommands.Create(environment);
     }
 }
