@@ -8,6 +8,6 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> Create(CliEnvironment environment)
     {
-        yield break;
+        yield return FanoutCommand.Create(environment);
     }
 }

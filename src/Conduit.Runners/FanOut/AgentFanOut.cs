@@ -154,30 +154,8 @@ public sealed partial class AgentFanOut
 
     private static List<PlannedTrial> PlanTrials(FanOutRequest request)
     {
-        // Repetition first, then task, then runner: with a low concurrency limit every runner still starts early.
-        var trials = new List<PlannedTrial>(request.TrialCount);
-        for (var repetition = 1; repetition <= request.Repetitions; repetition++)
-        {
-            for (var taskIndex = 0; taskIndex < request.Tasks.Count; taskIndex++)
-            {
-                foreach (var runner in request.Runners)
-                {
-                    var trial = new FanOutTrial
-                    {
-                        TrialId = "t" + (trials.Count + 1).ToString(CultureInfo.InvariantCulture),
-                        TaskIndex = taskIndex,
-                        TaskName = request.Tasks[taskIndex].DisplayName,
-                        RunnerName = runner.DisplayName,
-                        Provider = runner.Spec.Provider,
-                        Model = runner.Spec.Model,
-                        Repetition = repetition,
-                    };
-                    trials.Add(new PlannedTrial(trial, request.Tasks[taskIndex], runner));
-                }
-            }
-        }
-
-        return trials;
+        var runners = request.Runners.ToDictionary(r => r.DisplayName, StringComparer.Ordinal);
+        return request.PlanTrials().Select(t => new PlannedTrial(t, request.Tasks[t.TaskIndex], runners[t.RunnerName])).ToList();
     }
 
     private async Task<TrialResult> RunTrialAsync(FanOutContext context, PlannedTrial planned, CancellationTokenSource taskStop)

@@ -63,6 +63,36 @@ public sealed class FanOutRequest
     /// <summary>The number of trials: tasks x runners x repetitions.</summary>
     public int TrialCount => Tasks.Count * Runners.Count * Repetitions;
 
+    /// <summary>
+    /// The trials in the order they start: repetition first, then task, then runner (so that under a low concurrency
+    /// limit every runner still starts early), with ids <c>t1</c>, <c>t2</c>, ...
+    /// </summary>
+    public IReadOnlyList<FanOutTrial> PlanTrials()
+    {
+        var trials = new List<FanOutTrial>(TrialCount);
+        for (var repetition = 1; repetition <= Repetitions; repetition++)
+        {
+            for (var taskIndex = 0; taskIndex < Tasks.Count; taskIndex++)
+            {
+                foreach (var runner in Runners)
+                {
+                    trials.Add(new FanOutTrial
+                    {
+                        TrialId = "t" + (trials.Count + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        TaskIndex = taskIndex,
+                        TaskName = Tasks[taskIndex].DisplayName,
+                        RunnerName = runner.DisplayName,
+                        Provider = runner.Spec.Provider,
+                        Model = runner.Spec.Model,
+                        Repetition = repetition,
+                    });
+                }
+            }
+        }
+
+        return trials;
+    }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid field.</summary>
     public void Validate()
     {
