@@ -3,8 +3,6 @@ using Conduit.Runners;
 using Conduit.Runners.Parsing;
 using Conduit.Runners.Pricing;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -25,7 +23,6 @@ public static class ConduitServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
         services.TryAddSingleton<CliVersionProbe>();
         services.TryAddSingleton<CodexThreadUsageLedger>();
         services.TryAddSingleton<AgentRunnerServices>();

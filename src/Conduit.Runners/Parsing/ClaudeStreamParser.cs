@@ -84,6 +84,11 @@ internal sealed class ClaudeStreamParser : AgentStreamParser
             return new Verdict(AgentOutcome.Failed, Shorten(text), _resultSubtype ?? "failed");
         }
 
+        if (_resultSubtype is not null && _resultSubtype.StartsWith("error", StringComparison.Ordinal))
+        {
+            return new Verdict(AgentOutcome.Failed, _resultErrors ?? _resultSubtype, _resultSubtype);
+        }
+
         var denied = _deniedByResult.Count > 0 ? _deniedByResult : DeniedToolCalls;
         if (denied.Count > 0)
         {

@@ -6,6 +6,7 @@ using Conduit.Runners.Processes;
 using Conduit.Runners.Pricing;
 using Conduit.Runners.Providers;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace Conduit.Runners;
@@ -73,11 +74,6 @@ internal abstract class AgentCliRunner : IAgentRunner
             ? ProbeVersionAsync(executable, inherited, cancellationToken)
             : null;
 
-        foreach (var warning in invocation.Warnings)
-        {
-            yield return new WarningEvent { Message = warning, Provider = Provider, Timestamp = _timeProvider.GetUtcNow() };
-        }
-
         var processOptions = new ChildProcessOptions
         {
             Executable = executable,
@@ -126,6 +122,15 @@ internal abstract class AgentCliRunner : IAgentRunner
 
                     launchFailure = exception.Message;
                     break;
+                }
+
+                if (output is ChildProcessStarted)
+                {
+                    // Reported once the CLI is known to start, so a missing CLI throws before any event.
+                    foreach (var warning in invocation.Warnings)
+                    {
+                        yield return new WarningEvent { Message = warning, Provider = Provider, Timestamp = _timeProvider.GetUtcNow() };
+                    }
                 }
 
                 switch (output)
@@ -242,7 +247,7 @@ internal sealed class AgentRunnerServices(
     CliVersionProbe versions,
     CodexThreadUsageLedger codexUsage,
     TimeProvider timeProvider,
-    ILoggerFactory loggerFactory)
+    ILoggerFactory? loggerFactory = null)
 {
     public IOptionsMonitor<AgentRunnerOptions> Options { get; } = options;
 
@@ -254,7 +259,7 @@ internal sealed class AgentRunnerServices(
 
     public TimeProvider TimeProvider { get; } = timeProvider;
 
-    public ILoggerFactory LoggerFactory { get; } = loggerFactory;
+    public ILoggerFactory LoggerFactory { get; } = loggerFactory ?? NullLoggerFactory.Instance;
 }
 
 /// <summary>Claude Code (<c>claude</c>).</summary>

@@ -377,4 +377,17 @@ public sealed class StreamParserBehaviorTests
             "claude exited with code 1 without a result line: Error: When using --print, --output-format=stream-json requires --verbose",
             events.OfType<CompletedEvent>().Single().Reason);
     }
+
+    [Fact]
+    public void Claude_error_during_execution_fails_even_without_is_error()
+    {
+        var parser = new ClaudeStreamParser(new AgentStreamParserContext());
+        _ = parser.ParseLine(ClaudeInit, 1);
+        _ = parser.ParseLine("""{"type":"result","subtype":"error_during_execution","is_error":false,"session_id":"s-1","errors":["tool crashed"]}""", 2);
+
+        var completed = parser.Complete(AgentProcessEnd.Exited(0)).OfType<CompletedEvent>().Single();
+
+        Assert.Equal(AgentOutcome.Failed, completed.Outcome);
+        Assert.Equal("tool crashed", completed.Reason);
+    }
 }

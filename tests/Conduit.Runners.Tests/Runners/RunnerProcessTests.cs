@@ -243,6 +243,94 @@ public sealed class RunnerProcessTests : IDisposable
         Assert.Equal("hello from fake model", result.Text);
     }
 
+    [Fact]
+    public async Task The_cli_version_comes_from_running_it_with_version_once()
+    {
+        var counter = Path.Combine(_directory, "version-calls");
+        var script = Path.Combine(_directory, "codex");
+        await File.WriteAllTextAsync(script, $"""
+            #!/bin/sh
+            if [ "$1" = "--version" ]; then echo x >> '{counter}'; echo "codex-cli 0.169.0"; exit 0; fi
+            exec '{FakeAgent.ExecutablePath}' "$@"
+            """.Replace("\r", "", StringComparison.Ordinal));
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        var runner = CreateRunner("codex", Replay("codex-text", 0), o => o.ExecutablePath = script);
+
+        var first = await runner.RunAsync(new AgentRequest { Prompt = "hi", Runner = new RunnerSpec("codex") });
+        var second = await runner.RunAsync(new AgentRequest { Prompt = "hi", Runner = new RunnerSpec("codex") });
+
+        Assert.Equal("codex-cli 0.169.0", first.CliVersion);
+        Assert.Equal("codex-cli 0.169.0", second.CliVersion);
+        Assert.Single(await File.ReadAllLinesAsync(counter));
+    }
+
+    [Fact]
+    public async Task Nothing_of_the_agent_survives_a_cancel()
+    {
+        var marker = Guid.NewGuid().ToString("N");
+        var environment = Replay("gemini-text", 0);
+        environment["FAKE_AGENT_HANG"] = "1";
+        environment["FAKE_AGENT_SPAWN_GRANDCHILD"] = "both";
+        environment["CONDUIT_TEST_MARKER"] = marker;
+        var runner = CreateRunner("gemini", environment);
+        using var cancellation = new CancellationTokenSource();
+
+        AgentEvent? last = null;
+        await foreach (var agentEvent in runner.StreamAsync(new AgentRequest { Prompt = "hi", Runner = new RunnerSpec("gemini") }, cancellation.Token))
+        {
+            last = agentEvent;
+            if (agentEvent is UsageEvent)
+            {
+                await cancellation.CancelAsync();
+            }
+        }
+
+        Assert.Equal(AgentOutcome.Cancelled, Assert.IsType<CompletedEvent>(last).Outcome);
+        Assert.Empty(ProcFileSystem.FindLiveProcessesWithVariable("CONDUIT_TEST_MARKER", marker));
+    }
+
+    [Theory]
+    [InlineData("claude-text")]
+    [InlineData("codex-text")]
+    [InlineData("gemini-text")]
+    [InlineData("cursor-text")]
+    public async Task The_same_text_reply_runs_to_the_same_event_kinds_and_text_on_every_runner(string name)
+    {
+        var provider = name.Split('-')[0];
+        var runner = CreateRunner(provider, Replay(name, 0));
+
+        var result = await runner.RunAsync(new AgentRequest { Prompt = "say hello", Runner = new RunnerSpec(provider) });
+
+        var kinds = result.Events.Where(e => e is not RawEvent and not WarningEvent).Select(e => e.GetType().Name).ToArray();
+        var expected = provider == "cursor"
+            ? new[] { "SessionStartedEvent", "TextEvent", "CompletedEvent" }
+            : ["SessionStartedEvent", "TextEvent", "UsageEvent", "CompletedEvent"];
+        Assert.Equal(expected, kinds);
+        Assert.Equal(AgentOutcome.Succeeded, result.Outcome);
+        Assert.Equal("hello from fake model", result.Text);
+        Assert.NotNull(result.SessionId);
+    }
+
+    [Fact]
+    public async Task A_working_directory_that_does_not_exist_ends_as_launch_failed()
+    {
+        var runner = CreateRunner("codex", Replay("codex-text", 0));
+
+        var result = await runner.RunAsync(new AgentRequest
+        {
+            Prompt = "hi",
+            Runner = new RunnerSpec("codex"),
+            WorkingDirectory = Path.Combine(_directory, "missing"),
+        });
+
+        Assert.Equal(AgentOutcome.LaunchFailed, result.Outcome);
+        Assert.Single(result.Errors, e => e.Code == "launch_failed");
+    }
+
     private static Dictionary<string, string?> Replay(string name, int exitCode)
     {
         var environment = new Dictionary<string, string?>
