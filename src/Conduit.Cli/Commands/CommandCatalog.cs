@@ -8,6 +8,8 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> Create(CliEnvironment environment)
     {
+        yield return ChatCommand.Create(environment);
+        yield return DoctorCommand.Create(environment);
         yield return ConfigCommand.Create(environment);
         yield return ProjectsCommand.Create(environment);
         yield return FanoutCommand.Create(environment);

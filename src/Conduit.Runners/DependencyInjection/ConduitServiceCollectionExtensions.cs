@@ -39,6 +39,7 @@ public static class ConduitServiceCollectionExtensions
         services.TryAddKeyedSingleton<IAgentRunner, CursorAgentRunner>(AgentProviders.Cursor);
         services.TryAddSingleton<IAgentRunnerFactory, KeyedAgentRunnerFactory>();
         services.TryAddSingleton<IAgentRunner, DispatchingAgentRunner>();
+        services.TryAddSingleton<IAgentProviderProbe, AgentProviderProbe>();
 
         var builder = new ConduitRunnerBuilder(services);
         configure?.Invoke(builder);
