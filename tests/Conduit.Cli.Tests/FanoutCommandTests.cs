@@ -1,8 +1,6 @@
-using System.CommandLine;
 using System.Text.Json;
 using Conduit.Cli.Commands;
 using Conduit.Cli.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace Conduit.Cli.Tests;
@@ -88,32 +86,38 @@ public sealed class FanoutCommandTests : IDisposable
 
     private async Task<(int ExitCode, string Out, string Error)> Run(string[] args)
     {
-        var claude = Script("claude-text", "It is 42.");
-        var gemini = Script("gemini-text", "Probably 41.");
+        // The runners come from the global configuration, as a user would set them up.
+        var fakeAgent = Path.Combine(AppContext.BaseDirectory, "fake-agent");
+        var home = Directory.CreateDirectory(Path.Combine(_root, "conduit-home")).FullName;
+        var work = Directory.CreateDirectory(Path.Combine(_root, "work")).FullName;
+        File.WriteAllText(Path.Combine(home, "config.yaml"), $"""
+            conduit:
+              runners:
+                claude:
+                  executable: {fakeAgent}
+                  env:
+                    FAKE_AGENT_REPLAY: {Script("claude-text", "It is 42.")}
+                gemini:
+                  executable: {fakeAgent}
+                  env:
+                    FAKE_AGENT_REPLAY: {Script("gemini-text", "Probably 41.")}
+            """);
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var environment = new CliEnvironment { Out = output, Error = error, WorkingDirectory = _root };
-        var root = new RootCommand { FanoutCommand.Create(environment, () => Services(claude, gemini)) };
-        var exitCode = await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        var environment = new CliEnvironment
+        {
+            Out = output,
+            Error = error,
+            WorkingDirectory = work,
+            GetEnvironmentVariable = name => name switch
+            {
+                "HOME" => _root,
+                "CONDUIT_HOME" => home,
+                _ => null,
+            },
+        };
+        var exitCode = await ConduitCli.InvokeAsync(args, environment);
         return (exitCode, output.ToString(), error.ToString());
-    }
-
-    private static ServiceProvider Services(string claudeScript, string geminiScript)
-    {
-        var fakeAgent = Path.Combine(AppContext.BaseDirectory, "fake-agent");
-        var services = new ServiceCollection();
-        services.AddConduit(b => b
-            .ConfigureRunner("claude", o => Configure(o, fakeAgent, claudeScript))
-            .ConfigureRunner("gemini", o => Configure(o, fakeAgent, geminiScript)));
-        services.AddConduitFanOut();
-        return services.BuildServiceProvider();
-    }
-
-    private static void Configure(Conduit.Runners.AgentRunnerOptions options, string fakeAgent, string script)
-    {
-        options.ExecutablePath = fakeAgent;
-        options.ProbeVersion = false;
-        options.Environment["FAKE_AGENT_REPLAY"] = script;
     }
 
     private string Script(string capture, string answer)

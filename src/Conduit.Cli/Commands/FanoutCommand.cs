@@ -6,6 +6,7 @@ using Conduit.Cli.FanOut;
 using Conduit.Cli.Hosting;
 using Conduit.FanOut;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 [assembly: InternalsVisibleTo("Conduit.Cli.Tests")]
 
@@ -18,10 +19,7 @@ namespace Conduit.Cli.Commands;
 /// </summary>
 internal static class FanoutCommand
 {
-    public static Command Create(CliEnvironment environment) => Create(environment, services: null);
-
-    /// <summary>Creates the command; <paramref name="services"/> replaces the default service setup (tests).</summary>
-    public static Command Create(CliEnvironment environment, Func<IServiceProvider>? services)
+    public static Command Create(CliEnvironment environment)
     {
         var prompt = new Argument<string?>("PROMPT") { Description = "The task for every runner (omit with --policy).", Arity = ArgumentArity.ZeroOrOne };
         var runner = new Option<string[]>("--runner", "-r") { Description = "A runner: provider or provider/model (claude, codex/gpt-5, gemini). Repeat for each runner.", Arity = ArgumentArity.OneOrMore, Required = true };
@@ -67,25 +65,38 @@ internal static class FanoutCommand
                 Json = parseResult.GetValue(json),
                 Markdown = parseResult.GetValue(markdown),
             };
-            return await RunAsync(environment, invocation, services ?? DefaultServices, cancellationToken).ConfigureAwait(false);
+            return await RunAsync(environment, invocation, cancellationToken).ConfigureAwait(false);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(CliEnvironment environment, FanOutInvocation invocation, Func<IServiceProvider> createServices, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CliEnvironment environment, FanOutInvocation invocation, CancellationToken cancellationToken)
     {
         if (invocation.Json && invocation.Markdown)
         {
             return Fail(environment, "--json and --markdown cannot be combined.");
         }
 
-        var provider = createServices();
+        var configuration = CliConfiguration.TryLoad(environment);
+        if (configuration is null)
+        {
+            return ExitCodes.ConfigurationError;
+        }
+
+        // TODO(integrator): register the orchestrator (AddConduitRuns) in CliServices so that --policy works.
+        var provider = CliServices.Build(environment, configuration, services => services.AddConduitFanOut());
         try
         {
-            var fanOut = provider.GetService<AgentFanOut>() ?? new AgentFanOut(
-                provider.GetRequiredService<IAgentRunnerFactory>(),
-                provider.GetService<IRunOrchestrator>(),
-                provider.GetService<TimeProvider>());
+            try
+            {
+                provider.GetRequiredService<IStartupValidator>().Validate();
+            }
+            catch (OptionsValidationException exception)
+            {
+                return Fail(environment, exception.Message, ExitCodes.ConfigurationError);
+            }
+
+            var fanOut = provider.GetRequiredService<AgentFanOut>();
 
             FanOutRequest request;
             try
@@ -149,10 +160,7 @@ internal static class FanoutCommand
         }
         finally
         {
-            if (provider is IAsyncDisposable disposable)
-            {
-                await disposable.DisposeAsync().ConfigureAwait(false);
-            }
+            await provider.DisposeAsync().ConfigureAwait(false);
         }
     }
 
@@ -268,15 +276,6 @@ internal static class FanoutCommand
         catch (OperationCanceledException)
         {
         }
-    }
-
-    // TODO(integrator): build from src/Conduit.Cli/Hosting/CliServices.cs (configuration, runner options, AddConduitRuns) once it lands.
-    private static ServiceProvider DefaultServices()
-    {
-        var services = new ServiceCollection();
-        services.AddConduit();
-        services.AddConduitFanOut();
-        return services.BuildServiceProvider();
     }
 
     private static int Fail(CliEnvironment environment, string message, int exitCode = ExitCodes.UsageError)
