@@ -13,7 +13,7 @@ namespace Conduit.Benchmarks.FanOut;
 public class RunnerComparisonBenchmarks
 {
     private string _scratch = "";
-    private ServiceProvider? _services;
+    private BenchmarkRunners? _runners;
     private AgentFanOut? _fanOut;
 
     /// <summary>The runner under test.</summary>
@@ -24,16 +24,17 @@ public class RunnerComparisonBenchmarks
     public static IEnumerable<FanOutRunner> Runners => BenchmarkRunners.FromEnvironment();
 
     [GlobalSetup]
-    public void Setup()
+    public async Task Setup()
     {
         _scratch = Directory.CreateTempSubdirectory("conduit-bench-").FullName;
-        _services = BenchmarkRunners.CreateServices(_scratch);
-        _fanOut = _services.GetRequiredService<AgentFanOut>();
+        _runners = await BenchmarkRunners.CreateAsync(_scratch);
+        _fanOut = _runners.Services.GetRequiredService<AgentFanOut>();
     }
 
     [Benchmark(Description = "one trial")]
     public async Task<TrialResult> Trial()
     {
+        _runners!.PrepareTrial(Runner);
         var result = await _fanOut!.RunAsync(new FanOutRequest
         {
             Tasks = [FanOutTask.Chat(Environment.GetEnvironmentVariable("CONDUIT_BENCH_PROMPT") ?? "What is 6 x 7? Answer with the number only.")],
@@ -49,9 +50,13 @@ public class RunnerComparisonBenchmarks
     }
 
     [GlobalCleanup]
-    public void Cleanup()
+    public async Task Cleanup()
     {
-        _services?.Dispose();
+        if (_runners is not null)
+        {
+            await _runners.DisposeAsync();
+        }
+
         Directory.Delete(_scratch, recursive: true);
     }
 }
