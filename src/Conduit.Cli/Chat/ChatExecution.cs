@@ -1,5 +1,6 @@
 using Conduit.Cli.Hosting;
 using Conduit.Configuration;
+using Conduit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -33,7 +34,10 @@ internal static class ChatExecution
             return ExitCodes.UsageError;
         }
 
-        await using var services = CliServices.Build(environment, configuration);
+        await using var fakeModel = invocation.FakeModelReply is { } reply
+            ? await FakeModelServer.StartAsync(new FakeModelServerOptions { DefaultTurn = FakeTurn.Text(reply) }, cancellationToken).ConfigureAwait(false)
+            : null;
+        await using var services = CliServices.Build(environment, configuration, fakeModel is null ? null : s => s.AddConduit().UseFakeModelServer(fakeModel));
         try
         {
             services.GetRequiredService<IStartupValidator>().Validate();

@@ -26,4 +26,7 @@ internal sealed class ChatInvocation
     public int? MaxTurns { get; init; }
 
     public IReadOnlyList<string>? PassthroughArguments { get; init; }
+
+    /// <summary>When set, the runner talks to Conduit's built-in fake model API, which answers with this text.</summary>
+    public string? FakeModelReply { get; init; }
 }

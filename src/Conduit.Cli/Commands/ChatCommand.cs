@@ -22,11 +22,12 @@ internal static class ChatCommand
         var permission = new Option<AgentPermissionMode?>("--permission-mode") { Description = "default, read-only, accept-edits or full-access." };
         permission.CustomParser = result => ParsePermissionMode(result.Tokens.Count == 0 ? null : result.Tokens[0].Value, result);
         var maxTurns = new Option<int?>("--max-turns") { Description = "The most agent turns, where the CLI supports a limit." };
+        var fakeModel = new Option<string?>("--fake-model") { Description = "Try it without an account: the real CLI (claude, codex, gemini) talks to Conduit's fake model API on 127.0.0.1, which answers with this text." };
         var db = new Option<string?>("--db") { Description = "Accepted for compatibility with the original Conduit; chat history is kept in the state dir." };
 
         var command = new Command("chat", "Run one agent headless and stream its output. Arguments after -- go to the agent CLI verbatim.")
         {
-            prompt, runner, model, cwd, project, resume, json, raw, timeout, idleTimeout, permission, maxTurns, db,
+            prompt, runner, model, cwd, project, resume, json, raw, timeout, idleTimeout, permission, maxTurns, fakeModel, db,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -44,6 +45,7 @@ internal static class ChatCommand
                 PermissionMode = parseResult.GetValue(permission),
                 MaxTurns = parseResult.GetValue(maxTurns),
                 PassthroughArguments = environment.PassthroughArguments,
+                FakeModelReply = parseResult.GetValue(fakeModel),
             };
             return await ChatExecution.RunAsync(environment, invocation, cancellationToken).ConfigureAwait(false);
         });
