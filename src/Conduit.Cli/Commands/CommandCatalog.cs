@@ -15,5 +15,6 @@ internal static class CommandCatalog
         yield return ServeCommand.Create(environment);
         yield return PoliciesCommands.Create(environment);
         yield return RunsCommands.Create(environment);
+        yield return FanoutCommand.Create(environment);
     }
 }

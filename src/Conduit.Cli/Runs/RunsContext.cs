@@ -55,33 +55,7 @@ internal sealed class RunsContext : IAsyncDisposable
         else
         {
             // The real runners, configured from conduit.runners.<provider> (executable, args, environment, timeouts).
-            services.AddConduit(builder =>
-            {
-                foreach (var (provider, runner) in configuration.Settings.Runners)
-                {
-                    if (!AgentProviders.IsKnown(provider))
-                    {
-                        continue;
-                    }
-
-                    builder.ConfigureRunner(provider, options =>
-                    {
-                        options.ExecutablePath = runner.Executable ?? options.ExecutablePath;
-                        foreach (var argument in runner.Args)
-                        {
-                            options.DefaultArgs.Add(argument);
-                        }
-
-                        foreach (var (name, value) in runner.Environment)
-                        {
-                            options.Environment[name] = value;
-                        }
-
-                        options.Timeout = runner.Timeout ?? options.Timeout;
-                        options.IdleTimeout = runner.IdleTimeout ?? options.IdleTimeout;
-                    });
-                }
-            });
+            services.AddConduit().UseConfiguration(configuration);
         }
 
         services.AddSingleton<IProjectResolver>(projects);
