@@ -12,5 +12,6 @@ internal static class CommandCatalog
         yield return DoctorCommand.Create(environment);
         yield return ConfigCommand.Create(environment);
         yield return ProjectsCommand.Create(environment);
+        yield return RequestCommand.Create(environment);
     }
 }
