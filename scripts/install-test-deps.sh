@@ -1,25 +1,30 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests need, only when missing (idempotent; test.sh calls it):
+# Installs what the test suites need beyond the .NET SDK (Debian packages), only what is missing:
+#   chromium      the daemon's browser tests (/status, /docs, /playground).
 #   xclip, xvfb   the clipboard tests (conduit request watch) use a real xclip on a private Xvfb display.
+# Idempotent: does nothing when everything is already there. test.sh calls it.
 set -euo pipefail
 
-missing=()
-command -v xclip >/dev/null 2>&1 || missing+=(xclip)
-command -v Xvfb >/dev/null 2>&1 || missing+=(xvfb)
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v xclip >/dev/null 2>&1 || need+=(xclip)
+command -v Xvfb >/dev/null 2>&1 || need+=(xvfb)
 
-if [ ${#missing[@]} -eq 0 ]; then
+if [ ${#need[@]} -eq 0 ]; then
+  echo "install-test-deps: nothing to install"
   exit 0
 fi
 
-sudo=""
-if [ "$(id -u)" != "0" ]; then
-  if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
-    echo "install-test-deps.sh: need root to install: ${missing[*]}" >&2
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO=sudo; else
+    echo "install-test-deps: need root to install ${need[*]} (apt-get)" >&2
     exit 1
   fi
+else
+  SUDO=
 fi
 
-echo "install-test-deps.sh: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${need[@]}"
+echo "install-test-deps: installed ${need[*]}"

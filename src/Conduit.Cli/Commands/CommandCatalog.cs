@@ -12,6 +12,7 @@ internal static class CommandCatalog
         yield return DoctorCommand.Create(environment);
         yield return ConfigCommand.Create(environment);
         yield return ProjectsCommand.Create(environment);
+        yield return ServeCommand.Create(environment);
         yield return RequestCommand.Create(environment);
     }
 }

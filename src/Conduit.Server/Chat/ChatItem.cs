@@ -1,0 +1,143 @@
+using System.Threading.Channels;
+
+namespace Conduit.Server.Chat;
+
+/// <summary>One chat turn (the original's "queue item") of a thread, and what happened to it.</summary>
+internal sealed class ChatItem
+{
+    private readonly Lock _gate = new();
+    private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public ChatItem(string threadId, string queueItemId, string? projectId, string prompt, RunnerSpec runner, string? externalRef, DateTimeOffset createdAt)
+    {
+        ThreadId = threadId;
+        QueueItemId = queueItemId;
+        ProjectId = projectId;
+        Prompt = prompt;
+        Runner = runner;
+        ExternalRef = externalRef;
+        CreatedAt = createdAt;
+    }
+
+    public string ThreadId { get; }
+
+    public string QueueItemId { get; }
+
+    public string? ProjectId { get; }
+
+    public string Prompt { get; }
+
+    public RunnerSpec Runner { get; }
+
+    public string? ExternalRef { get; }
+
+    public DateTimeOffset CreatedAt { get; }
+
+    public CancellationTokenSource Cancellation { get; } = new();
+
+    /// <summary>What happened, for the one request that started the turn (SSE). Unbounded: a turn's output is finite.</summary>
+    public Channel<ChatSignal> Signals { get; } = Channel.CreateUnbounded<ChatSignal>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+
+    public Task Finished => _finished.Task;
+
+    public ChatState State { get; private set; } = ChatState.Queued;
+
+    public DateTimeOffset? StartedAt { get; private set; }
+
+    public DateTimeOffset? EndedAt { get; private set; }
+
+    public AgentResult? Result { get; private set; }
+
+    /// <summary>The exception that stopped the turn before the agent produced its completed event.</summary>
+    public Exception? Failure { get; private set; }
+
+    public bool CancelRequested { get; private set; }
+
+    public bool IsTerminal => State is ChatState.Completed or ChatState.Failed or ChatState.Cancelled;
+
+    public void MarkRunning(DateTimeOffset at)
+    {
+        lock (_gate)
+        {
+            State = ChatState.Running;
+            StartedAt = at;
+        }
+    }
+
+    public bool RequestCancel()
+    {
+        lock (_gate)
+        {
+            if (IsTerminal)
+            {
+                return false;
+            }
+
+            CancelRequested = true;
+        }
+
+        Cancellation.Cancel();
+        return true;
+    }
+
+    public void Complete(AgentResult? result, Exception? failure, DateTimeOffset at)
+    {
+        lock (_gate)
+        {
+            Result = result;
+            Failure = failure;
+            EndedAt = at;
+            State = result?.Outcome switch
+            {
+                AgentOutcome.Succeeded => ChatState.Completed,
+                AgentOutcome.Cancelled => ChatState.Cancelled,
+                null when CancelRequested => ChatState.Cancelled,
+                _ => ChatState.Failed,
+            };
+        }
+
+        Signals.Writer.TryComplete();
+        Cancellation.Dispose();
+        _finished.TrySetResult();
+    }
+}
+
+/// <summary>The original Conduit's <c>finalState</c> values.</summary>
+internal enum ChatState
+{
+    Queued,
+    Running,
+    Completed,
+    Failed,
+    Cancelled,
+}
+
+/// <summary>One thing to tell the client that started a chat turn.</summary>
+internal sealed class ChatSignal
+{
+    public required ChatSignalKind Kind { get; init; }
+
+    public AgentEvent? Event { get; init; }
+
+    public required DateTimeOffset At { get; init; }
+}
+
+internal enum ChatSignalKind
+{
+    Started,
+    Agent,
+    Finished,
+}
+
+internal static class ChatStateNames
+{
+    public static string ToName(this ChatState state) => state switch
+    {
+        ChatState.Queued => "queued",
+        ChatState.Running => "running",
+        ChatState.Completed => "completed",
+        ChatState.Failed => "failed",
+        ChatState.Cancelled => "cancelled",
+        _ => throw new ArgumentOutOfRangeException(nameof(state), state, null),
+    };
+}
