@@ -1,6 +1,7 @@
 using Conduit.Server.Chat;
 using Conduit.Server.Http;
 using Conduit.Server.Pages;
+using Conduit.Server.Requests;
 using Conduit.Server.Runs;
 using Conduit.Server.Security;
 using Conduit.Server.Status;
@@ -16,7 +17,7 @@ public static class ConduitEndpointRouteBuilderExtensions
 {
     /// <summary>
     /// Adds the security checks (Host, Origin, content type, token), problem-details errors, throttling, and every
-    /// route: <c>/healthz</c>, <c>/chat</c>, <c>/runs</c>, <c>/status</c>, <c>/docs</c>, <c>/playground</c>.
+    /// route: <c>/healthz</c>, <c>/chat</c>, <c>/runs</c>, <c>/requests</c>, <c>/status</c>, <c>/docs</c>, <c>/playground</c>.
     /// Unknown routes answer 404 problem details.
     /// </summary>
     public static WebApplication MapConduitEndpoints(this WebApplication app)
@@ -35,6 +36,7 @@ public static class ConduitEndpointRouteBuilderExtensions
             .Produces<Dictionary<string, bool>>();
         app.MapChatEndpoints();
         app.MapRunEndpoints();
+        app.MapRequestEndpoints();
         app.MapStatusEndpoints();
         app.MapPageEndpoints(options);
         if (options.EnableDocs)

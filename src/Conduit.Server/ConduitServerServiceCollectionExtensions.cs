@@ -32,6 +32,7 @@ public static class ConduitServerServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ServerClock>();
         services.TryAddSingleton<ChatThreadRegistry>();
+        services.TryAddSingleton<Requests.RequestRunRegistry>();
         services.TryAddSingleton(sp => new ProviderStatusCache(sp.GetRequiredService<TimeProvider>(), sp.GetService<IAgentProviderProbe>()));
         services.AddHostedService<ServerShutdownService>();
         services.Configure<JsonOptions>(json => json.SerializerOptions.MaxDepth = options.MaxJsonDepth);
