@@ -62,6 +62,9 @@ public sealed class RequestEndpointTests : IAsyncLifetime
         var runId = (string)body["runId"]!;
         var pending = await Daemon.GetJsonAsync("/requests");
         Assert.Equal(runId, (string)pending["pending"]![0]!["runId"]!);
+        var dashboard = await Daemon.GetJsonAsync("/status/data");
+        Assert.Equal(runId, (string)dashboard["pending_requests"]![0]!["run_id"]!);
+        Assert.Contains("marker.txt", (string)dashboard["pending_requests"]![0]!["review"]!, StringComparison.Ordinal);
 
         var (approveStatus, approved) = await PostAsync($"/requests/{runId}/approve", """{"profile":"edit-with-confirmation","confirmActionIds":["w"]}""");
 
