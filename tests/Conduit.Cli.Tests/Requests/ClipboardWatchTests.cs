@@ -70,6 +70,40 @@ public sealed class ClipboardWatchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Watch_puts_the_working_status_on_the_clipboard_before_the_review_and_the_denial_after()
+    {
+        await Display.SetClipboardAsync("""
+            { "schema": "conduit.request.v1", "source": { "kind": "docs" }, "permissions": [{ "kind": "filesystem", "access": "write" }],
+              "actions": [{ "id": "w", "tool": "file.write", "args": { "path": "marker.txt", "content": "ran" } }] }
+            """);
+        var terminal = new ClipboardPeekingTerminal(Display, answer: "n");
+
+        var (exitCode, _, error) = await sandbox.RunAsync(["request", "watch", "--once"], terminal, terminal: true);
+
+        Assert.Equal(ExitCodes.ReviewDenied, exitCode);
+        Assert.Contains("Approve this request?", error, StringComparison.Ordinal);
+        var seen = Assert.Single(terminal.ClipboardWhenAsked);
+        Assert.StartsWith("Conduit is still working.", seen, StringComparison.Ordinal);
+        Assert.Contains("Run: ", seen, StringComparison.Ordinal);
+        Assert.StartsWith("Conduit: nothing ran.", await Display.GetClipboardAsync(), StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(sandbox.Work, "marker.txt")));
+    }
+
+    /// <summary>A terminal that, each time it is asked, first reads what is on the clipboard at that moment.</summary>
+    private sealed class ClipboardPeekingTerminal(XvfbDisplay display, string answer) : TextReader
+    {
+        public List<string> ClipboardWhenAsked { get; } = [];
+
+        public override string? ReadLine()
+        {
+            ClipboardWhenAsked.Add(display.GetClipboardAsync().GetAwaiter().GetResult());
+            return answer;
+        }
+
+        public override ValueTask<string?> ReadLineAsync(CancellationToken cancellationToken) => ValueTask.FromResult(ReadLine());
+    }
+
+    [Fact]
     public async Task Watch_leaves_text_that_is_not_a_request_alone()
     {
         await Display.SetClipboardAsync("just a sentence I copied");

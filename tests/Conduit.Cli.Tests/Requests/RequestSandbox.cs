@@ -38,7 +38,10 @@ internal sealed class RequestSandbox : IDisposable
         return requests is null ? [] : Directory.GetDirectories(requests);
     }
 
-    public async Task<(int ExitCode, string Out, string Error)> RunAsync(string[] args, string stdin = "", bool terminal = false)
+    public Task<(int ExitCode, string Out, string Error)> RunAsync(string[] args, string stdin = "", bool terminal = false) =>
+        RunAsync(args, new StringReader(stdin), terminal);
+
+    public async Task<(int ExitCode, string Out, string Error)> RunAsync(string[] args, TextReader stdin, bool terminal)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
@@ -46,7 +49,7 @@ internal sealed class RequestSandbox : IDisposable
         {
             Out = output,
             Error = error,
-            In = new StringReader(stdin),
+            In = stdin,
             IsInputTerminal = terminal,
             WorkingDirectory = Work,
             GetEnvironmentVariable = name => name switch
