@@ -1,4 +1,5 @@
 using Conduit.Server.Chat;
+using Conduit.Server.FanOut;
 using Conduit.Server.Http;
 using Conduit.Server.Pages;
 using Conduit.Server.Requests;
@@ -36,6 +37,7 @@ public static class ConduitEndpointRouteBuilderExtensions
             .Produces<Dictionary<string, bool>>();
         app.MapChatEndpoints();
         app.MapRunEndpoints();
+        app.MapFanOutEndpoints();
         app.MapRequestEndpoints();
         app.MapStatusEndpoints();
         app.MapPageEndpoints(options);

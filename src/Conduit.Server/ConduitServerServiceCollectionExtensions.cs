@@ -1,4 +1,5 @@
 using Conduit.Server.Chat;
+using Conduit.Server.FanOut;
 using Conduit.Server.Lifecycle;
 using Conduit.Server.Security;
 using Conduit.Server.Status;
@@ -32,6 +33,8 @@ public static class ConduitServerServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ServerClock>();
         services.TryAddSingleton<ChatThreadRegistry>();
+        services.TryAddSingleton<FanOutRegistry>();
+        services.AddConduitFanOut();
         services.TryAddSingleton<Requests.RequestRunRegistry>();
         services.TryAddSingleton(sp => new ProviderStatusCache(sp.GetRequiredService<TimeProvider>(), sp.GetService<IAgentProviderProbe>()));
         services.AddHostedService<ServerShutdownService>();

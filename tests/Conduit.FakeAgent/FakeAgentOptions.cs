@@ -51,6 +51,12 @@ internal sealed class FakeAgentOptions
     /// <summary>--echo-stdin: copy stdin to stdout before the replay.</summary>
     public bool EchoStdin { get; private set; }
 
+    /// <summary>--write-file PATH=CONTENT: write CONTENT (with \n escapes) to PATH, relative to the working directory, before the replay.</summary>
+    public string? WriteFile { get; private set; }
+
+    /// <summary>--record-times FILE: append "&lt;pid&gt; start &lt;unix ms&gt;" at start and "&lt;pid&gt; end &lt;unix ms&gt;" before exit.</summary>
+    public string? RecordTimesFile { get; private set; }
+
     public static FakeAgentOptions Parse(string[] args)
     {
         var values = new Dictionary<string, string?>(StringComparer.Ordinal);
@@ -106,10 +112,12 @@ internal sealed class FakeAgentOptions
             IgnoreSigint = IsTrue(values.GetValueOrDefault("ignore-sigint")),
             RecordArgvFile = values.GetValueOrDefault("record-argv"),
             EchoStdin = IsTrue(values.GetValueOrDefault("echo-stdin")),
+            WriteFile = values.GetValueOrDefault("write-file"),
+            RecordTimesFile = values.GetValueOrDefault("record-times"),
         };
     }
 
-    private static readonly HashSet<string> ValueOptions = ["replay", "stderr-file", "delay-ms", "exit-code", "record-argv"];
+    private static readonly HashSet<string> ValueOptions = ["replay", "stderr-file", "delay-ms", "exit-code", "record-argv", "write-file", "record-times"];
 
     // spawn-grandchild is a flag that also accepts =MODE.
     private static readonly HashSet<string> FlagOptions = ["spawn-grandchild", "hang", "ignore-sigterm", "ignore-sigint", "echo-stdin"];

@@ -8,6 +8,7 @@ using System.Text.Json;
 using FakeAgentCli;
 
 var options = FakeAgentOptions.Parse(args);
+RecordTime(options.RecordTimesFile, "start");
 
 // Kept alive for the whole run: disposing a registration restores the default action.
 var ignoredSignals = new List<PosixSignalRegistration>();
@@ -53,6 +54,13 @@ if (options.StderrFile is not null)
     }
 }
 
+if (options.WriteFile is { } writeFile && writeFile.IndexOf('=', StringComparison.Ordinal) is var separator and > 0)
+{
+    var target = Path.GetFullPath(writeFile[..separator]);
+    Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+    File.WriteAllText(target, writeFile[(separator + 1)..].Replace("\\n", "\n", StringComparison.Ordinal));
+}
+
 if (options.ReplayFile is not null)
 {
     var first = true;
@@ -74,7 +82,17 @@ if (options.Hang)
 }
 
 GC.KeepAlive(ignoredSignals);
+RecordTime(options.RecordTimesFile, "end");
 return options.ExitCode;
+
+// One line per call, appended in a single write, so concurrent fake agents can share the file.
+static void RecordTime(string? file, string what)
+{
+    if (file is not null)
+    {
+        File.AppendAllText(file, $"{Environment.ProcessId} {what} {DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}\n");
+    }
+}
 
 // Lines are copied as bytes (invalid UTF-8 included) so tests see exactly what the file holds.
 static IEnumerable<byte[]> SplitLines(byte[] content)

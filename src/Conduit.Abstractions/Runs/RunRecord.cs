@@ -85,6 +85,18 @@ public sealed class RunRecord
     /// <summary>The project's path the run executed in.</summary>
     [JsonPropertyName("project_path")]
     public string? ProjectPath { get; init; }
+
+    /// <summary>The total timeout the run was submitted with (overrides the policy's), in seconds.</summary>
+    [JsonPropertyName("timeout_seconds")]
+    public double? TimeoutSeconds { get; init; }
+
+    /// <summary>The directory the run executed in (the project, a worktree, or what an init hook chose).</summary>
+    [JsonPropertyName("workspace_path")]
+    public string? WorkspacePath { get; init; }
+
+    /// <summary>The path of the run's <c>run.json</c>.</summary>
+    [JsonPropertyName("run_record_path")]
+    public string? RunRecordPath { get; init; }
 }
 
 /// <summary>A runner as stored in records: <c>{provider, model}</c>.</summary>

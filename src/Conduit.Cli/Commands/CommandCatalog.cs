@@ -13,6 +13,9 @@ internal static class CommandCatalog
         yield return ConfigCommand.Create(environment);
         yield return ProjectsCommand.Create(environment);
         yield return ServeCommand.Create(environment);
+        yield return PoliciesCommands.Create(environment);
+        yield return RunsCommands.Create(environment);
+        yield return FanoutCommand.Create(environment);
         yield return RequestCommand.Create(environment);
     }
 }

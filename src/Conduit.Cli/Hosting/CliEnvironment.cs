@@ -33,6 +33,12 @@ public sealed class CliEnvironment
     /// </summary>
     public IReadOnlyList<string>? PassthroughArguments { get; init; }
 
+    /// <summary>
+    /// The agent runners that in-process runs use (<c>conduit runs start --wait</c>); the host sets the runners' factory.
+    /// When <see langword="null"/>, runs that reach their agent step fail with a clear error.
+    /// </summary>
+    public IAgentRunnerFactory? AgentRunnerFactory { get; init; }
+
     /// <summary>Returns a copy with <see cref="PassthroughArguments"/> set.</summary>
     public CliEnvironment WithPassthroughArguments(IReadOnlyList<string>? arguments) => new()
     {
@@ -44,6 +50,7 @@ public sealed class CliEnvironment
         GetEnvironmentVariable = GetEnvironmentVariable,
         TimeProvider = TimeProvider,
         PassthroughArguments = arguments,
+        AgentRunnerFactory = AgentRunnerFactory,
     };
 
     /// <summary>The real console of this process.</summary>

@@ -52,9 +52,17 @@
       el("td", { class: "mono" }, p.executable_path ? p.executable_path + (p.version ? " (" + p.version + ")" : "") : (p.install_hint || "")))),
       "No runners registered.");
   }
+  function renderFanOuts(fanouts) {
+    fill("fanouts", fanouts.map(f => el("tr", { "data-fanout-id": f.fanout_id },
+      el("td", { class: "mono" }, f.fanout_id), el("td", {}, f.task), el("td", {}, f.runners.join(", ")),
+      el("td", { class: f.status === "failed" ? "bad" : f.status === "finished" ? "ok" : "" }, f.status),
+      el("td", {}, f.finished + " / " + f.trials), el("td", {}, String(f.passed)), el("td", { class: "muted" }, f.winner || f.error || "–"))),
+      "No fan-outs yet (POST /fanout).");
+  }
   async function tick() {
     try {
       render(await conduit.getJson("/status/data"));
+      renderFanOuts(await conduit.getJson("/fanouts"));
       document.getElementById("status-error").textContent = "";
     } catch (error) {
       document.getElementById("status-error").textContent = "Cannot load status: " + error.message;
