@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# Installs what the test suites need beyond the .NET SDK: Debian's chromium for the daemon's browser tests.
-# Idempotent: does nothing when everything is already there.
+# Installs what the test suites need beyond the .NET SDK (Debian packages), only what is missing:
+#   chromium      the daemon's browser tests (/status, /docs, /playground).
+#   xclip, xvfb   the clipboard tests (conduit request watch) use a real xclip on a private Xvfb display.
+# Idempotent: does nothing when everything is already there. test.sh calls it.
 set -euo pipefail
 
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v xclip >/dev/null 2>&1 || need+=(xclip)
+command -v Xvfb >/dev/null 2>&1 || need+=(xvfb)
 
 if [ ${#need[@]} -eq 0 ]; then
   echo "install-test-deps: nothing to install"

@@ -6,7 +6,7 @@ namespace Conduit.Requests;
 
 /// <summary>
 /// The facade the CLI and the daemon call: <see cref="Parse"/> (text to request or repair), <see cref="EvaluateAsync"/>
-/// (the decision, no side effects), <see cref="CreateReview"/> (what to show the user) and <see cref="ExecuteAsync"/>
+/// (the decision, no side effects), <see cref="CreateReview"/> (what to show the user) and <see cref="RequestProcessor.ExecuteAsync(ParsedRequest, RequestTransport, RequestApproval?, CancellationToken)"/>
 /// (consume the nonce, then run what the policy and the approval allow). Every run is logged under
 /// <c>&lt;stateDir&gt;/requests/&lt;runId&gt;/</c>.
 /// </summary>
@@ -117,11 +117,39 @@ public sealed class RequestProcessor
     /// the approval's profile (read-only unless the reviewer granted more). Actions that need confirmation run only
     /// when the approval lists their ids.
     /// </summary>
-    public async Task<RequestRunOutcome> ExecuteAsync(ParsedRequest request, RequestTransport transport, RequestApproval? approval = null, CancellationToken cancellationToken = default)
+    public Task<RequestRunOutcome> ExecuteAsync(ParsedRequest request, RequestTransport transport, RequestApproval? approval = null, CancellationToken cancellationToken = default) =>
+        ExecuteCoreAsync(request, transport, approval, runId: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ExecuteAsync(ParsedRequest, RequestTransport, RequestApproval?, CancellationToken)"/>, in the run
+    /// folder <paramref name="runId"/> from <see cref="NewRunId"/>: the clipboard watcher announces the run id in its
+    /// "still working" status before the run starts.
+    /// </summary>
+    /// <exception cref="ArgumentException">The run id is not a plain name, or <paramref name="approval"/> is for another run.</exception>
+    public Task<RequestRunOutcome> ExecuteAsync(ParsedRequest request, RequestTransport transport, RequestApproval? approval, string runId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(runId);
+        if (!runId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+        {
+            throw new ArgumentException($"Run id \"{runId}\" may hold only letters, digits, '-' and '_'.", nameof(runId));
+        }
+
+        if (approval is not null && !string.Equals(approval.RunId, runId, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"Approval {approval.ApprovalId} is for run {approval.RunId}, not {runId}.", nameof(runId));
+        }
+
+        return ExecuteCoreAsync(request, transport, approval, runId, cancellationToken);
+    }
+
+    /// <summary>A new run id (<c>yyyyMMdd-HHmmss-&lt;6 hex&gt;</c>, the run folder's name) for <see cref="ExecuteAsync(ParsedRequest, RequestTransport, RequestApproval?, string, CancellationToken)"/>.</summary>
+    public string NewRunId() => RequestRunFolder.NewRunId(_time.GetUtcNow());
+
+    private async Task<RequestRunOutcome> ExecuteCoreAsync(ParsedRequest request, RequestTransport transport, RequestApproval? approval, string? runId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var now = _time.GetUtcNow();
-        var runId = approval?.RunId ?? RequestRunFolder.NewRunId(now);
+        runId = approval?.RunId ?? runId ?? RequestRunFolder.NewRunId(now);
         var folder = RequestRunFolder.Create(_options.StateDirectory, runId);
         folder.WriteJson("request.json", request.GetCanonical());
         var metadata = new JsonObject

@@ -1,6 +1,6 @@
 namespace Conduit.Requests;
 
-/// <summary>How <see cref="RequestProcessor.ExecuteAsync"/> ended.</summary>
+/// <summary>How <see cref="RequestProcessor.ExecuteAsync(ParsedRequest, RequestTransport, RequestApproval?, CancellationToken)"/> ended.</summary>
 public enum RequestRunStatus
 {
     /// <summary>The actions were decided and the allowed ones ran; see <see cref="RequestRunOutcome.Results"/>.</summary>

@@ -2,6 +2,7 @@ using Conduit.Server.Chat;
 using Conduit.Server.FanOut;
 using Conduit.Server.Http;
 using Conduit.Server.Pages;
+using Conduit.Server.Requests;
 using Conduit.Server.Runs;
 using Conduit.Server.Security;
 using Conduit.Server.Status;
@@ -17,7 +18,7 @@ public static class ConduitEndpointRouteBuilderExtensions
 {
     /// <summary>
     /// Adds the security checks (Host, Origin, content type, token), problem-details errors, throttling, and every
-    /// route: <c>/healthz</c>, <c>/chat</c>, <c>/runs</c>, <c>/status</c>, <c>/docs</c>, <c>/playground</c>.
+    /// route: <c>/healthz</c>, <c>/chat</c>, <c>/runs</c>, <c>/requests</c>, <c>/status</c>, <c>/docs</c>, <c>/playground</c>.
     /// Unknown routes answer 404 problem details.
     /// </summary>
     public static WebApplication MapConduitEndpoints(this WebApplication app)
@@ -37,6 +38,7 @@ public static class ConduitEndpointRouteBuilderExtensions
         app.MapChatEndpoints();
         app.MapRunEndpoints();
         app.MapFanOutEndpoints();
+        app.MapRequestEndpoints();
         app.MapStatusEndpoints();
         app.MapPageEndpoints(options);
         if (options.EnableDocs)

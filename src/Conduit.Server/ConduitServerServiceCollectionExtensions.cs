@@ -35,6 +35,7 @@ public static class ConduitServerServiceCollectionExtensions
         services.TryAddSingleton<ChatThreadRegistry>();
         services.TryAddSingleton<FanOutRegistry>();
         services.AddConduitFanOut();
+        services.TryAddSingleton<Requests.RequestRunRegistry>();
         services.TryAddSingleton(sp => new ProviderStatusCache(sp.GetRequiredService<TimeProvider>(), sp.GetService<IAgentProviderProbe>()));
         services.AddHostedService<ServerShutdownService>();
         services.Configure<JsonOptions>(json => json.SerializerOptions.MaxDepth = options.MaxJsonDepth);

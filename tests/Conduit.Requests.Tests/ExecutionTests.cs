@@ -22,6 +22,46 @@ public sealed class ExecutionTests : IDisposable
             : Requests.Envelope(actions, permissions, session.SessionId, nonce ?? session.CurrentNonce));
 
     [Fact]
+    public async Task A_run_id_given_in_advance_names_the_run_folder()
+    {
+        _workspace.Write("README.md", "hello");
+        var processor = Processor();
+        var session = await SessionAsync(processor);
+        var request = InSession(session, $"[{Requests.Action("r", "file.read", "{\"path\":\"README.md\"}")}]", ReadPermission);
+        var runId = processor.NewRunId();
+
+        var outcome = await processor.ExecuteAsync(request, RequestTransport.Clipboard, approval: null, runId);
+
+        Assert.Equal(runId, outcome.RunId);
+        Assert.Equal(runId, outcome.Results!.RunId);
+        Assert.Equal(runId, Path.GetFileName(outcome.RunDirectory));
+    }
+
+    [Theory]
+    [InlineData("../escape")]
+    [InlineData("a/b")]
+    [InlineData(" ")]
+    public async Task A_run_id_that_is_not_a_plain_name_is_refused_before_anything_runs(string runId)
+    {
+        var processor = Processor();
+        var request = Requests.Parse(Requests.Envelope($"[{Requests.Action("r", "file.read", "{\"path\":\"README.md\"}")}]", ReadPermission));
+
+        await Assert.ThrowsAsync<ArgumentException>(() => processor.ExecuteAsync(request, RequestTransport.Clipboard, approval: null, runId));
+        Assert.False(System.IO.Directory.Exists(Path.Combine(_workspace.State, "requests")));
+    }
+
+    [Fact]
+    public async Task An_approval_for_another_run_id_is_refused()
+    {
+        var processor = Processor();
+        var request = Requests.Parse(Requests.Envelope($"[{Requests.Action("r", "file.read", "{\"path\":\"README.md\"}")}]", ReadPermission));
+        var review = processor.CreateReview(request, await processor.EvaluateAsync(request, RequestTransport.Clipboard));
+        var approval = review.Approve(_workspace.Time.GetUtcNow(), "test");
+
+        await Assert.ThrowsAsync<ArgumentException>(() => processor.ExecuteAsync(request, RequestTransport.Clipboard, approval, processor.NewRunId()));
+    }
+
+    [Fact]
     public async Task Valid_read_in_a_session_runs_and_returns_a_new_nonce_and_a_replay_is_refused()
     {
         _workspace.Write("README.md", "hello world!");

@@ -16,5 +16,6 @@ internal static class CommandCatalog
         yield return PoliciesCommands.Create(environment);
         yield return RunsCommands.Create(environment);
         yield return FanoutCommand.Create(environment);
+        yield return RequestCommand.Create(environment);
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Conduit.Cli.Hosting;
 using Conduit.Configuration;
+using Conduit.Requests;
 using Conduit.Server;
 using Conduit.Server.Projects;
 using Microsoft.Extensions.DependencyInjection;
@@ -76,6 +77,12 @@ internal static partial class ServeCommand
 
         builder.Services.AddSingleton<IProjectDirectoryResolver>(new ConfigurationProjectDirectoryResolver(new ProjectRegistry(configuration)));
         builder.Services.AddConduit().UseConfiguration(configuration);
+        builder.Services.AddConduitRequests(requests =>
+        {
+            // Requests share the CLI's sessions and run folders; they may touch the serve directory and registered projects.
+            requests.StateDirectory = configuration.Settings.StateDirectory;
+            requests.AllowedRoots = [environment.WorkingDirectory, .. new ProjectRegistry(configuration).Projects.Select(p => p.Path)];
+        });
         AddRunServices(builder.Services, configuration);
         try
         {

@@ -18,6 +18,15 @@ public static class ExitCodes
     /// <summary>Configuration is invalid.</summary>
     public const int ConfigurationError = 4;
 
+    /// <summary>
+    /// <c>conduit request run</c>/<c>watch</c>: the request needs a local review and standard input is not a terminal,
+    /// so nothing ran.
+    /// </summary>
+    public const int NeedsReview = 5;
+
+    /// <summary><c>conduit request run</c>: the reviewer denied the request (or its approval was refused), so nothing ran.</summary>
+    public const int ReviewDenied = 6;
+
     /// <summary>The run timed out (total or idle timeout).</summary>
     public const int TimedOut = 124;
 

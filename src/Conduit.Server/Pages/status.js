@@ -10,6 +10,17 @@
     const body = document.getElementById(id);
     body.replaceChildren(...(rows.length ? rows : [el("tr", {}, el("td", { colspan: "8", class: "muted" }, empty))]));
   }
+  function decisionButton(runId, decision, label) {
+    const button = el("button", { type: "button", "data-decision": decision }, label);
+    button.addEventListener("click", async () => {
+      button.disabled = true;
+      const response = await fetch("/requests/" + encodeURIComponent(runId) + "/" + decision,
+        { method: "POST", headers: conduit.headers({ "Content-Type": "application/json", "Accept": "application/json" }), body: "{}" });
+      if (!response.ok) document.getElementById("status-error").textContent = decision + " failed: " + response.status;
+      tick();
+    });
+    return button;
+  }
   function render(data) {
     document.getElementById("runs-queued").textContent = data.runs.available ? data.runs.queued : "n/a";
     document.getElementById("runs-running").textContent = data.runs.available ? data.runs.running : "n/a";
@@ -31,6 +42,11 @@
       el("td", { class: cls(c.state) }, c.state + (c.outcome && c.outcome !== "succeeded" ? " (" + c.outcome + ")" : "")),
       el("td", {}, duration(c.duration_ms)), el("td", {}, tokens(c.total_tokens)), el("td", {}, cost(c.cost_usd)))),
       "No chats yet.");
+    fill("pending-requests", (data.pending_requests || []).map(r => el("tr", { "data-request-id": r.run_id },
+      el("td", { class: "mono" }, r.run_id), el("td", {}, el("pre", { class: "mono" }, r.review)),
+      el("td", {}, new Date(r.expires_at).toLocaleTimeString()),
+      el("td", {}, decisionButton(r.run_id, "approve", "Approve once"), " ", decisionButton(r.run_id, "deny", "Deny")))),
+      "No request is waiting for review.");
     fill("providers", data.providers.map(p => el("tr", {},
       el("td", {}, p.provider), el("td", { class: p.installed ? "ok" : p.installed === false ? "bad" : "" }, p.installed === undefined ? "unknown" : p.installed ? "yes" : "no"),
       el("td", { class: "mono" }, p.executable_path ? p.executable_path + (p.version ? " (" + p.version + ")" : "") : (p.install_hint || "")))),

@@ -18,7 +18,7 @@ internal static class StatusEndpoints
         routes.MapGet("/status/data", GetDataAsync)
             .WithTags("status")
             .WithName("getStatusData")
-            .WithSummary("What the dashboard shows: queue depth, active and recent runs, chats, installed providers")
+            .WithSummary("What the dashboard shows: queue depth, active and recent runs, chats, installed providers, requests waiting for review")
             .Produces<StatusSnapshot>();
     }
 
@@ -70,6 +70,14 @@ internal static class StatusEndpoints
             },
             Runs = runs,
             Providers = providers,
+            PendingRequests = (services.GetService<Conduit.Requests.PendingReviews>()?.ListPending() ?? []).Select(r => new PendingRequestRow
+            {
+                RunId = r.RunId,
+                ApprovalId = r.ApprovalId,
+                RequestHash = r.RequestHash,
+                ExpiresAt = r.ExpiresAt,
+                Review = r.Text,
+            }).ToArray(),
         };
         return Results.Json(snapshot, ConduitJson.Options);
     }
@@ -128,6 +136,8 @@ internal sealed class StatusSnapshot
     [JsonPropertyName("runs")] public required RunsSnapshot Runs { get; init; }
 
     [JsonPropertyName("providers")] public required IReadOnlyList<ProviderRow> Providers { get; init; }
+
+    [JsonPropertyName("pending_requests")] public required IReadOnlyList<PendingRequestRow> PendingRequests { get; init; }
 }
 
 internal sealed class ChatsSnapshot
@@ -215,4 +225,18 @@ internal sealed class ProviderRow
     [JsonPropertyName("version")] public string? Version { get; init; }
 
     [JsonPropertyName("install_hint")] public string? InstallHint { get; init; }
+}
+
+/// <summary>A conduit request waiting for a review decision (approve or deny with POST /requests/{run_id}/approve|deny).</summary>
+internal sealed class PendingRequestRow
+{
+    [JsonPropertyName("run_id")] public required string RunId { get; init; }
+
+    [JsonPropertyName("approval_id")] public required string ApprovalId { get; init; }
+
+    [JsonPropertyName("request_hash")] public required string RequestHash { get; init; }
+
+    [JsonPropertyName("expires_at")] public required DateTimeOffset ExpiresAt { get; init; }
+
+    [JsonPropertyName("review")] public required string Review { get; init; }
 }
