@@ -70,6 +70,60 @@ public sealed partial class ServeCommandTests : IDisposable
         Assert.Contains("--allow-non-loopback", error.ToString());
     }
 
+    [Fact]
+    public async Task Serve_runs_a_policy_submitted_over_http_with_the_real_orchestrator_and_runner()
+    {
+        var output = new LineSignallingWriter("listening");
+        using var error = new StringWriter();
+        var environment = Environment(output, error);
+        var work = environment.WorkingDirectory;
+        var conduitHome = Path.Combine(root, "conduit-home");
+        var fakeAgent = Path.Combine(AppContext.BaseDirectory, "fake-agent");
+        var capture = Path.Combine(AppContext.BaseDirectory, "Captures", "claude-text.jsonl");
+        File.WriteAllText(Path.Combine(conduitHome, "config.yaml"), $"""
+            conduit:
+              stateDir: {Path.Combine(root, "state")}
+              projects:
+                billing: {"{"} path: "{work}" {"}"}
+              runners:
+                claude: {"{"} executable: "{fakeAgent}", env: {"{"} FAKE_AGENT_REPLAY: "{capture}" {"}"} {"}"}
+            """);
+        var policyDirectory = Directory.CreateDirectory(Path.Combine(work, ".conduit", "policies", "fix_bug.v1")).FullName;
+        File.WriteAllText(Path.Combine(policyDirectory, "policy.yaml"), """
+            policy_id: fix_bug.v1
+            task_id: fix_bug
+            runner:
+              provider: claude
+            checks:
+              - name: marker
+                command: echo checked > check-ran.txt
+                on_fail: retry
+            """);
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        var serve = ConduitCli.InvokeAsync(["serve", "--port", "0"], environment, stop.Token);
+        await Task.WhenAny(output.Seen, serve).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.False(serve.IsCompleted, $"serve ended early: {error}");
+        using var client = new HttpClient { BaseAddress = new Uri(UrlPattern().Match(output.ToString()).Value) };
+
+        using var created = await client.PostAsync("/runs", new StringContent("""{"project_id":"billing","policy_id":"fix_bug.v1","input":{"issue":"rounding"}}""", System.Text.Encoding.UTF8, "application/json"));
+        var createdBody = await created.Content.ReadAsStringAsync();
+        Assert.True(created.StatusCode == HttpStatusCode.Accepted, createdBody);
+        var runId = System.Text.Json.JsonDocument.Parse(createdBody).RootElement.GetProperty("run_id").GetString();
+
+        string? status = null;
+        for (var i = 0; i < 120 && status is not ("succeeded" or "failed" or "canceled" or "timed_out"); i++)
+        {
+            await Task.Delay(500);
+            using var run = await client.GetAsync($"/runs/{runId}?include=attempts");
+            status = System.Text.Json.JsonDocument.Parse(await run.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetString();
+        }
+
+        Assert.Equal("succeeded", status);
+        Assert.True(File.Exists(Path.Combine(work, "check-ran.txt")));
+        await stop.CancelAsync();
+        Assert.Equal(ExitCodes.Success, await serve.WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
     [GeneratedRegex(@"http://127\.0\.0\.1:\d+")]
     private static partial Regex UrlPattern();
 
