@@ -1,8 +1,12 @@
 using System.Globalization;
+using Conduit.Policies;
 
 namespace Conduit.Cli.Hosting;
 
-/// <summary>Parses durations written as <c>90</c> (seconds), <c>500ms</c>, <c>30s</c>, <c>10m</c>, <c>2h</c> or <c>00:10:00</c>.</summary>
+/// <summary>
+/// Parses command-line durations: the policy file forms (<c>90</c> seconds, <c>500ms</c>, <c>30s</c>, <c>10m</c>,
+/// <c>2h</c>; see <see cref="PolicyDurations"/>) or <c>00:10:00</c>. A command-line timeout must be positive.
+/// </summary>
 internal static class DurationParser
 {
     public static bool TryParse(string? text, out TimeSpan duration)
@@ -13,43 +17,9 @@ internal static class DurationParser
             return false;
         }
 
-        var value = text.Trim();
-        if (value.Contains(':', StringComparison.Ordinal))
-        {
-            return TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out duration) && duration > TimeSpan.Zero;
-        }
-
-        var (number, unit) = Split(value);
-        if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var amount) || amount <= 0)
-        {
-            return false;
-        }
-
-        TimeSpan? parsed = unit switch
-        {
-            "" or "s" or "sec" => TimeSpan.FromSeconds(amount),
-            "ms" => TimeSpan.FromMilliseconds(amount),
-            "m" or "min" => TimeSpan.FromMinutes(amount),
-            "h" => TimeSpan.FromHours(amount),
-            _ => null,
-        };
-        if (parsed is null)
-        {
-            return false;
-        }
-
-        duration = parsed.Value;
-        return true;
-    }
-
-    private static (string Number, string Unit) Split(string value)
-    {
-        var index = value.Length;
-        while (index > 0 && char.IsAsciiLetter(value[index - 1]))
-        {
-            index--;
-        }
-
-        return (value[..index], value[index..].ToLowerInvariant());
+        var parsed = text.Contains(':', StringComparison.Ordinal)
+            ? TimeSpan.TryParse(text.Trim(), CultureInfo.InvariantCulture, out duration)
+            : PolicyDurations.TryParse(text, out duration);
+        return parsed && duration > TimeSpan.Zero;
     }
 }
