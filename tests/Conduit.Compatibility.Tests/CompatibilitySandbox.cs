@@ -19,6 +19,7 @@ internal sealed class CompatibilitySandbox : IDisposable
         Directory.CreateDirectory(Home);
         Directory.CreateDirectory(ConduitHome);
         Directory.CreateDirectory(Project);
+        Directory.CreateDirectory(Scratch);
         WriteConfig();
     }
 
@@ -30,6 +31,9 @@ internal sealed class CompatibilitySandbox : IDisposable
 
     /// <summary>The directory of project <c>p</c>, also the CLI's working directory.</summary>
     public string Project => Path.Combine(_root, "project");
+
+    /// <summary>A directory outside the project for files that hooks, checks and tests write.</summary>
+    public string Scratch => Path.Combine(_root, "scratch");
 
     /// <summary>Where the fake agent records its last invocation (argv, cwd, stdin, environment).</summary>
     public string ArgvFile => Path.Combine(_root, "argv.json");
@@ -89,6 +93,17 @@ internal sealed class CompatibilitySandbox : IDisposable
         File.WriteAllText(Path.Combine(directory, "policy.yaml"), yaml);
         return directory;
     }
+
+    /// <summary>Writes an executable bash script into a policy folder.</summary>
+    public static void WriteScript(string policyDirectory, string name, string body)
+    {
+        var path = Path.Combine(policyDirectory, name);
+        File.WriteAllText(path, "#!/usr/bin/env bash\nset -e\n" + body + "\n");
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    /// <summary>The fake agent's last recorded invocation: argv, cwd, stdin and environment.</summary>
+    public JsonDocument RecordedInvocation() => JsonDocument.Parse(File.ReadAllText(ArgvFile));
 
     /// <summary>The fake agent's last recorded argv.</summary>
     public IReadOnlyList<string> RecordedArgv()
