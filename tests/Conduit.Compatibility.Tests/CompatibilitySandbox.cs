@@ -48,9 +48,9 @@ internal sealed class CompatibilitySandbox : IDisposable
     /// Writes the global config: every provider is the fake agent replaying its capture (codex and claude captures; cursor
     /// and gemini reuse claude's), with <paramref name="agentSettings"/> as FAKE_AGENT_* settings per provider (key
     /// <c>*</c> for all), <paramref name="codexArgs"/> as <c>runners.codex.args</c>, and <paramref name="conduitYaml"/>
-    /// appended under <c>conduit:</c> (two-space indented).
+    /// appended under <c>conduit:</c> (two-space indented); <paramref name="missingProvider"/>'s executable does not exist.
     /// </summary>
-    public void WriteConfig(string conduitYaml = "", IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? agentSettings = null, string defaultRunner = "codex", string? claudeArgs = null)
+    public void WriteConfig(string conduitYaml = "", IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? agentSettings = null, string defaultRunner = "codex", string? claudeArgs = null, string? missingProvider = null)
     {
         var config = new StringBuilder();
         config.AppendLine("conduit:");
@@ -79,7 +79,8 @@ internal sealed class CompatibilitySandbox : IDisposable
 
             var envYaml = string.Join(", ", env.Select(kv => $"{kv.Key}: \"{kv.Value}\""));
             var args = provider == "claude" && claudeArgs is not null ? $", args: {claudeArgs}" : "";
-            config.AppendLine($"    {provider}: {{ executable: \"{FakeAgentPath}\", env: {{ {envYaml} }}{args} }}");
+            var executable = provider == missingProvider ? Path.Combine(_root, "not-installed", provider) : FakeAgentPath;
+            config.AppendLine($"    {provider}: {{ executable: \"{executable}\", env: {{ {envYaml} }}{args} }}");
         }
 
         config.Append(conduitYaml);
