@@ -30,7 +30,10 @@ public static class ConduitCli
         var root = BuildRootCommand(environment);
         var parseResult = root.Parse(ExpandBarePrompt(own, root));
         var configuration = new InvocationConfiguration { Output = environment.Out, Error = environment.Error };
-        return await parseResult.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+        var exitCode = await parseResult.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+
+        // System.CommandLine answers a parse error (unknown flag, missing argument) with 1; ours is a usage error (docs/cli.md).
+        return parseResult.Errors.Count > 0 && exitCode == 1 ? ExitCodes.UsageError : exitCode;
     }
 
     /// <summary>Everything after the first standalone <c>--</c> belongs to the agent CLI.</summary>

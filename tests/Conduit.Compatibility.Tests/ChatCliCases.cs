@@ -73,4 +73,15 @@ public sealed class ChatCliCases : IDisposable
         Assert.Equal(2, result.ExitCode);
         Assert.False(File.Exists(_sandbox.ArgvFile));
     }
+
+    [Fact]
+    public async Task Unknown_flags_are_a_usage_error_instead_of_being_ignored()
+    {
+        var result = await _sandbox.RunCliAsync("chat", "x", "--runner", "codex", "--colour", "red");
+
+        // Deliberate difference: the original silently ignored unknown flags, so a typo changed what ran.
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--colour", result.Error);
+        Assert.False(File.Exists(_sandbox.ArgvFile));
+    }
 }
