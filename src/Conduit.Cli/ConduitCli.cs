@@ -12,6 +12,7 @@ public static class ConduitCli
     {
         ArgumentNullException.ThrowIfNull(environment);
         var root = new RootCommand("Conduit: run coding agents (Claude Code, Codex, Gemini CLI, Cursor Agent) as programmable workers.");
+        root.Options.Add(Daemon.DaemonAddress.CreateOption());
         foreach (var command in CommandCatalog.Create(environment))
         {
             root.Subcommands.Add(command);
