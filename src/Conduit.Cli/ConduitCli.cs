@@ -29,7 +29,8 @@ public static class ConduitCli
         var (own, passthrough) = SplitPassthrough(args);
         environment = environment.WithPassthroughArguments(passthrough);
         var root = BuildRootCommand(environment);
-        var parseResult = root.Parse(ExpandBarePrompt(own, root));
+        // No response files: "@file" is a value here (runs create --input @in.json), as in the original Conduit.
+        var parseResult = root.Parse(ExpandBarePrompt(own, root), new ParserConfiguration { ResponseFileTokenReplacer = null });
         var configuration = new InvocationConfiguration { Output = environment.Out, Error = environment.Error };
         return await parseResult.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
     }

@@ -14,7 +14,7 @@ namespace Conduit.Cli.Commands;
 /// </summary>
 internal static class RuntimeCommand
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan DefaultStartTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(10);
 
     public static Command Create(CliEnvironment environment)
@@ -60,10 +60,11 @@ internal static class RuntimeCommand
 
             var logFile = Path.Combine(stateDirectory, "runtime.log");
             var pid = DaemonProcess.Start(environment, baseUrl.Host, baseUrl.Port, logFile);
+            var startTimeout = StartTimeout(environment);
             var waited = Stopwatch.StartNew();
             while (!await client.IsHealthyAsync(cancellationToken).ConfigureAwait(false))
             {
-                if (!DaemonProcess.IsAlive(pid) || waited.Elapsed > StartTimeout)
+                if (!DaemonProcess.IsAlive(pid) || waited.Elapsed > startTimeout)
                 {
                     var exited = !DaemonProcess.IsAlive(pid);
                     if (!exited)
@@ -71,7 +72,7 @@ internal static class RuntimeCommand
                         await DaemonProcess.StopAsync(pid, TimeSpan.FromSeconds(2), CancellationToken.None).ConfigureAwait(false);
                     }
 
-                    throw new IOException($"The daemon {(exited ? "exited" : "did not answer GET /healthz within 10 s")} (pid {pid}); see {logFile}:{Environment.NewLine}{Tail(logFile)}");
+                    throw new IOException($"The daemon {(exited ? "exited" : $"did not answer GET /healthz within {startTimeout.TotalSeconds} s")} (pid {pid}); see {logFile}:{Environment.NewLine}{Tail(logFile)}");
                 }
 
                 await Task.Delay(100, cancellationToken).ConfigureAwait(false);
@@ -126,6 +127,12 @@ internal static class RuntimeCommand
         var configuration = ConduitConfigurationLoader.Load(CliConfiguration.LoadOptions(environment));
         return (configuration, DaemonAddress.Resolve(parse, configuration.Settings), RunsContext.ResolveStateDirectory(environment, null, configuration));
     }
+
+    /// <summary>How long <c>start</c> waits for <c>/healthz</c>: 10 s, or <c>$CONDUIT_RUNTIME_START_TIMEOUT_SECONDS</c>.</summary>
+    private static TimeSpan StartTimeout(CliEnvironment environment) =>
+        int.TryParse(environment.GetEnvironmentVariable("CONDUIT_RUNTIME_START_TIMEOUT_SECONDS"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds > 0
+            ? TimeSpan.FromSeconds(seconds)
+            : DefaultStartTimeout;
 
     private static void Write(CliEnvironment environment, JsonObject result, bool json)
     {
