@@ -112,6 +112,23 @@ public sealed partial class CompatibleRunsCommandsTests : IDisposable
     }
 
     [Fact]
+    public async Task Runs_start_stores_metadata_and_a_leading_base_url_is_a_global_option()
+    {
+        var started = await RunAsync("runs", "start", "--project", "billing", "--policy", "ok.v1", "--metadata", """{"ticket":"BILL-7"}""");
+        var runId = Regex.Match(started.Out, "run_id: (\\S+)").Groups[1].Value;
+
+        var got = await RunAsync("--base-url", "http://127.0.0.1:1", "runs", "get", runId, "--json");
+        var unknown = await RunAsync("--base-url", "http://127.0.0.1:1", "runs", "get", "run_nope");
+        var badUrl = await RunAsync("runs", "get", runId, "--base-url", "ftp://x");
+
+        Assert.Equal(0, started.Exit);
+        using var document = JsonDocument.Parse(got.Out);
+        Assert.Equal("BILL-7", document.RootElement.GetProperty("metadata").GetProperty("ticket").GetString());
+        Assert.Equal((1, "Error: Run \"run_nope\" not found\n"), (unknown.Exit, unknown.Error));
+        Assert.Equal((ExitCodes.UsageError, "Error: --base-url \"ftp://x\" is not an http:// or https:// URL.\n"), (badUrl.Exit, badUrl.Error));
+    }
+
+    [Fact]
     public async Task A_failing_check_ends_watch_with_status_failed_its_check_line_and_exit_1()
     {
         var waited = await RunAsync("runs", "create", "--project", "billing", "--policy", "broken.v1", "--wait", "--attempts");
