@@ -26,8 +26,7 @@ internal static class RuntimeCommand
         var status = new Command("status", "Whether a daemon answers at --base-url, and the one runtime start launched.");
         status.SetAction((parse, cancellationToken) => RunsCommands.Guard(environment, async () =>
         {
-            var (configuration, baseUrl, stateDirectory) = Load(environment, parse);
-            _ = configuration;
+            var (_, baseUrl, stateDirectory) = Load(environment, parse);
             using var client = new DaemonClient(baseUrl);
             var recorded = RuntimeStateFile.TryRead(stateDirectory);
             var result = new JsonObject
