@@ -12,6 +12,7 @@ public static class ConduitCli
     {
         ArgumentNullException.ThrowIfNull(environment);
         var root = new RootCommand("Conduit: run coding agents (Claude Code, Codex, Gemini CLI, Cursor Agent) as programmable workers.");
+        root.Options.Add(Daemon.DaemonAddress.CreateOption());
         foreach (var command in CommandCatalog.Create(environment))
         {
             root.Subcommands.Add(command);
@@ -28,7 +29,8 @@ public static class ConduitCli
         var (own, passthrough) = SplitPassthrough(args);
         environment = environment.WithPassthroughArguments(passthrough);
         var root = BuildRootCommand(environment);
-        var parseResult = root.Parse(ExpandBarePrompt(own, root));
+        // No response files: "@file" is a value here (runs create --input @in.json), as in the original Conduit.
+        var parseResult = root.Parse(ExpandBarePrompt(own, root), new ParserConfiguration { ResponseFileTokenReplacer = null });
         var configuration = new InvocationConfiguration { Output = environment.Out, Error = environment.Error };
         var exitCode = await parseResult.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
 
@@ -43,15 +45,28 @@ public static class ConduitCli
         return index < 0 ? (args, null) : (args[..index], args[(index + 1)..]);
     }
 
-    /// <summary>The original Conduit's shorthand: <c>conduit "fix it"</c> means <c>conduit chat "fix it"</c>.</summary>
+    /// <summary>
+    /// The original Conduit's shorthand: <c>conduit "fix it"</c> means <c>conduit chat "fix it"</c> (also after a leading
+    /// global <c>--base-url URL</c>).
+    /// </summary>
     private static string[] ExpandBarePrompt(string[] args, RootCommand root)
     {
-        if (args.Length == 0 || args[0].StartsWith('-'))
+        var first = 0;
+        if (args.Length > 0 && args[0] == Daemon.DaemonAddress.OptionName)
+        {
+            first = 2;
+        }
+        else if (args.Length > 0 && args[0].StartsWith(Daemon.DaemonAddress.OptionName + "=", StringComparison.Ordinal))
+        {
+            first = 1;
+        }
+
+        if (args.Length <= first || args[first].StartsWith('-'))
         {
             return args;
         }
 
-        var isCommand = root.Subcommands.Any(c => c.Name == args[0] || c.Aliases.Contains(args[0]));
-        return isCommand ? args : ["chat", .. args];
+        var isCommand = root.Subcommands.Any(c => c.Name == args[first] || c.Aliases.Contains(args[first]));
+        return isCommand ? args : [.. args[..first], "chat", .. args[first..]];
     }
 }

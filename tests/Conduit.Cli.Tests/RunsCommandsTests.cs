@@ -43,7 +43,8 @@ public sealed class RunsCommandsTests : IDisposable
             AgentRunnerFactory = runners,
             GetEnvironmentVariable = name => name == "HOME" ? _root : null,
         };
-        var exit = await ConduitCli.InvokeAsync([.. args, "--state-dir", StateDirectory], environment);
+        // Port 1 on loopback refuses at once: no daemon, so runs cancel works in-process here.
+        var exit = await ConduitCli.InvokeAsync([.. args, "--state-dir", StateDirectory, "--base-url", "http://127.0.0.1:1"], environment);
         return (exit, output.ToString(), error.ToString());
     }
 

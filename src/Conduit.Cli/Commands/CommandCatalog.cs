@@ -15,6 +15,7 @@ internal static class CommandCatalog
         yield return ServeCommand.Create(environment);
         yield return PoliciesCommands.Create(environment);
         yield return RunsCommands.Create(environment);
+        yield return RuntimeCommand.Create(environment);
         yield return FanoutCommand.Create(environment);
         yield return RequestCommand.Create(environment);
     }

@@ -122,7 +122,7 @@ internal static class PoliciesCommands
         return resolver.Resolve(project) ?? throw new Conduit.Configuration.ProjectNotFoundException(project, []);
     }
 
-    private static object Resolved(PolicyDefinition policy) => new
+    internal static object Resolved(PolicyDefinition policy) => new
     {
         policy_id = policy.PolicyId,
         task_id = policy.TaskId,
@@ -142,7 +142,7 @@ internal static class PoliciesCommands
         policy_dir = policy.Directory,
     };
 
-    private static void WriteText(TextWriter output, PolicyDefinition policy)
+    internal static void WriteText(TextWriter output, PolicyDefinition policy)
     {
         output.WriteLine($"policy_id: {policy.PolicyId}");
         output.WriteLine($"task_id: {policy.TaskId}");

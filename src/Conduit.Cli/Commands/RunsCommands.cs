@@ -5,8 +5,11 @@ using Conduit.Policies;
 
 namespace Conduit.Cli.Commands;
 
-/// <summary><c>conduit runs start|list|show|logs|cancel</c>: execution-mode runs, in-process (the daemon transport comes later).</summary>
-internal static class RunsCommands
+/// <summary>
+/// <c>conduit runs start|list|show|logs</c>: execution-mode runs, in-process; <c>runs create|get|watch|cancel</c> (the
+/// original Conduit's verbs, in <c>RunsCommands.Compat.cs</c>) go through the daemon at <c>--base-url</c> when one answers.
+/// </summary>
+internal static partial class RunsCommands
 {
     public static Command Create(CliEnvironment environment)
     {
@@ -20,6 +23,9 @@ internal static class RunsCommands
         runs.Subcommands.Add(Show(environment, stateDir, json));
         runs.Subcommands.Add(Logs(environment, stateDir));
         runs.Subcommands.Add(Cancel(environment, stateDir, json));
+        runs.Subcommands.Add(CreateCompatible(environment, stateDir, json));
+        runs.Subcommands.Add(GetCompatible(environment, stateDir, json));
+        runs.Subcommands.Add(WatchCompatible(environment, stateDir, json));
         return runs;
     }
 
@@ -29,6 +35,7 @@ internal static class RunsCommands
         var policy = new Option<string>("--policy") { Description = "The policy id (.conduit/policies/<id>).", Required = true };
         var input = new Option<string[]>("--input") { Description = "An input value, key=value (repeatable).", AllowMultipleArgumentsPerToken = false };
         var inputFile = new Option<string?>("--input-file") { Description = "A JSON object file with the input." };
+        var metadata = new Option<string?>("--metadata") { Description = "Your metadata, stored with the run: a JSON object or @file." };
         var key = new Option<string?>("--idempotency-key") { Description = "Submitting the same key again returns the same run." };
         var externalRef = new Option<string?>("--external-ref") { Description = "Your reference; the same project, policy and ref return the same run." };
         var runner = new Option<string?>("--runner") { Description = "Replace the policy's runner: provider, provider/model or provider:model." };
@@ -36,7 +43,7 @@ internal static class RunsCommands
         var timeout = new Option<string?>("--timeout") { Description = "Total timeout (e.g. 30m), overriding the policy's." };
         var wait = new Option<bool>("--wait") { Description = "Execute the run here and wait; the exit code is 0 only when it succeeded." };
         var follow = new Option<bool>("--follow", "-f") { Description = "Like --wait, printing progress and logs as they happen." };
-        var command = new Command("start", "Submit a run of a policy.") { project, policy, input, inputFile, key, externalRef, runner, maxAttempts, timeout, wait, follow };
+        var command = new Command("start", "Submit a run of a policy.") { project, policy, input, inputFile, metadata, key, externalRef, runner, maxAttempts, timeout, wait, follow };
         command.SetAction(async (parse, cancellationToken) => await Guard(environment, async () =>
         {
             RunnerSpec? requested = parse.GetValue(runner) is { } runnerText ? RunnerSpec.Parse(runnerText) : null;
@@ -57,6 +64,7 @@ internal static class RunsCommands
                 ProjectId = projectId,
                 PolicyId = parse.GetValue(policy)!,
                 Input = RunTextFormatter.ParseInputs(parse.GetValue(input) ?? [], parse.GetValue(inputFile), environment.WorkingDirectory),
+                Metadata = parse.GetValue(metadata) is { } metadataText ? JsonObjectArgument.Parse("--metadata", metadataText, environment.WorkingDirectory) : null,
                 IdempotencyKey = parse.GetValue(key),
                 ExternalRef = parse.GetValue(externalRef),
                 RequestedRunner = requested,
@@ -200,14 +208,14 @@ internal static class RunsCommands
     private static Command Cancel(CliEnvironment environment, Option<string?> stateDir, Option<bool> json)
     {
         var id = new Argument<string>("run-id") { Description = "The run id." };
-        var command = new Command("cancel", "Cancel a run: a queued one at once, a running one by stopping its processes.") { id };
+        var command = new Command("cancel", "Cancel a run (through the daemon at --base-url when one answers): a queued one at once, a running one by stopping its processes.") { id };
         command.SetAction(async (parse, cancellationToken) => await Guard(environment, async () =>
         {
-            await using var context = RunsContext.Create(environment, parse.GetValue(stateDir));
+            await using var transport = await RunsTransport.ConnectAsync(environment, parse, parse.GetValue(stateDir), cancellationToken).ConfigureAwait(false);
             var runId = parse.GetValue(id)!;
-            var canceled = await context.Orchestrator.CancelAsync(runId, cancellationToken).ConfigureAwait(false);
+            var canceled = await transport.CancelAsync(runId, cancellationToken).ConfigureAwait(false);
             await environment.Out.WriteLineAsync(parse.GetValue(json)
-                ? $"{{\"run_id\":\"{runId}\",\"canceled\":{(canceled ? "true" : "false")}}}"
+                ? $"{{\"run_id\":{System.Text.Json.JsonSerializer.Serialize(runId)},\"canceled\":{(canceled ? "true" : "false")}}}"
                 : $"run_id: {runId}\ncanceled: {(canceled ? "true" : "false")}").ConfigureAwait(false);
             return ExitCodes.Success;
         }).ConfigureAwait(false));

@@ -36,13 +36,17 @@ internal sealed class RunsContext : IAsyncDisposable
         return Path.Combine(home, ".conduit");
     }
 
+    /// <summary>The state dir: <c>--state-dir</c>, else <c>$CONDUIT_STATE_DIR</c>, else the configuration's <c>conduit.stateDir</c>.</summary>
+    public static string ResolveStateDirectory(CliEnvironment environment, string? option, Conduit.Configuration.ConduitConfiguration configuration) =>
+        option is null && environment.GetEnvironmentVariable("CONDUIT_STATE_DIR") is null
+            ? configuration.Settings.StateDirectory
+            : ResolveStateDirectory(environment, option);
+
     /// <summary>Creates the context. <paramref name="executeOnly"/> lets this process execute just those runs.</summary>
     public static RunsContext Create(CliEnvironment environment, string? stateDirectoryOption, IReadOnlyCollection<string>? executeOnly = null)
     {
         var configuration = Conduit.Configuration.ConduitConfigurationLoader.Load(CliConfiguration.LoadOptions(environment));
-        var stateDirectory = stateDirectoryOption is null && environment.GetEnvironmentVariable("CONDUIT_STATE_DIR") is null
-            ? configuration.Settings.StateDirectory
-            : ResolveStateDirectory(environment, stateDirectoryOption);
+        var stateDirectory = ResolveStateDirectory(environment, stateDirectoryOption, configuration);
         var projects = new CliProjectResolver(environment.WorkingDirectory, stateDirectory, environment.GetEnvironmentVariable("HOME"))
         {
             Registry = new Conduit.Configuration.ProjectRegistry(configuration),
