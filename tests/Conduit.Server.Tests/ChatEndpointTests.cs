@@ -221,6 +221,15 @@ public sealed class ChatEndpointTests
     }
 
     [Fact]
+    public async Task Chat_accepts_a_db_override_when_its_control_is_read_write_and_runs_the_agent()
+    {
+        await using var daemon = await TestDaemon.StartAsync(o => o.RequestControls.Db = RequestControlMode.ReadWrite);
+        using var response = await daemon.PostJsonAsync("/chat", """{"project_id":"billing","prompt":"hi","db":"/tmp/other.sqlite"}""");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Single(daemon.Runner.Requests);
+    }
+
+    [Fact]
     public async Task A_missing_provider_cli_is_a_clear_503_and_the_daemon_keeps_serving()
     {
         await using var daemon = await TestDaemon.StartAsync();

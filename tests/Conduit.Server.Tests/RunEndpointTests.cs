@@ -54,7 +54,7 @@ public sealed class RunEndpointTests
     public async Task A_full_run_queue_answers_429_with_retry_after()
     {
         await using var daemon = await TestDaemon.StartAsync();
-        daemon.Runs.Submit = (_, _) => throw new QueueFullException();
+        daemon.Runs.Submit = (_, _) => throw new Conduit.Policies.QueueFullException(1);
         using var response = await daemon.PostJsonAsync("/runs", """{"project_id":"billing","policy_id":"p"}""");
         var body = await Problems.AssertProblemAsync(response, 429);
         Assert.StartsWith("Queue capacity exceeded", (string?)body["error"]);
