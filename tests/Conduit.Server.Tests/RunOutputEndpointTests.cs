@@ -121,7 +121,8 @@ public sealed class RunOutputEndpointTests : IAsyncDisposable
 
         Assert.False(string.IsNullOrWhiteSpace(await GetTextAsync(daemon, (string)attempt["agent_final_url"]!)));
         var agentStdout = await GetTextAsync(daemon, (string)attempt["agent_stdout_url"]!);
-        Assert.Contains("\"type\":\"result\"", agentStdout);
+        // The raw CLI lines, each once, as the CLI printed them.
+        Assert.Equal(File.ReadAllLines(Capture).Where(l => l.Length > 0), agentStdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Equal("warning: agent-stderr-line\n", await GetTextAsync(daemon, (string)attempt["agent_stderr_url"]!));
 
         var checks = attempt["check_results"]!.AsArray().Select(c => c!.AsObject()).ToArray();

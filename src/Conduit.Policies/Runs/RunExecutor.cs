@@ -533,14 +533,19 @@ internal sealed partial class RunExecutor(
                             }
                         },
                     };
+                    var lastLine = 0;
+                    string? lastRaw = null;
                     await foreach (var agentEvent in agent.StreamAsync(request, Token).ConfigureAwait(false))
                     {
                         fold.Add(agentEvent);
                         var json = JsonSerializer.Serialize<AgentEvent>(agentEvent, ConduitJson.Options);
                         await events.WriteLineAsync(json).ConfigureAwait(false);
-                        if (agentEvent.RawRepresentation is { } raw)
+                        // One stdout line can become several events (text, usage, ...): each line is written once.
+                        if (agentEvent.RawRepresentation is { } raw && (agentEvent.LineNumber is { } line ? line > lastLine : !ReferenceEquals(raw, lastRaw)))
                         {
                             await text.WriteLineAsync(raw).ConfigureAwait(false);
+                            lastLine = agentEvent.LineNumber ?? lastLine;
+                            lastRaw = raw;
                         }
 
                         _x.eventLog.Append(_run.RunId, "agent.event", attempt.AttemptIndex, agentEvent);
