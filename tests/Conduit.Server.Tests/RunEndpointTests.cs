@@ -61,6 +61,30 @@ public sealed class RunEndpointTests
         Assert.Equal("5", response.Headers.GetValues("Retry-After").Single());
     }
 
+    public static TheoryData<string, int, string> OrchestratorErrors => new()
+    {
+        { "project", 404, "project_id" },
+        { "policy", 404, "policy_id" },
+        { "invalid", 400, "policy_id" },
+    };
+
+    [Theory]
+    [MemberData(nameof(OrchestratorErrors))]
+    public async Task Orchestrator_errors_map_to_their_status_by_type(string kind, int status, string field)
+    {
+        await using var daemon = await TestDaemon.StartAsync();
+        ConduitException error = kind switch
+        {
+            "project" => new Conduit.Configuration.ProjectNotFoundException("nope", ["billing"]),
+            "policy" => new Conduit.Policies.PolicyNotFoundException("p", "billing"),
+            _ => new Conduit.Policies.PolicyInvalidException("/x/policy.yaml", 3, 5, "retry.max_attempts", "must be an integer"),
+        };
+        daemon.Runs.Submit = (_, _) => throw error;
+        using var response = await daemon.PostJsonAsync("/runs", """{"project_id":"billing","policy_id":"p"}""");
+        var body = await Problems.AssertProblemAsync(response, status, field);
+        Assert.Equal(error.Message, (string?)body["error"]);
+    }
+
     [Fact]
     public async Task Get_runs_passes_filters_and_paging_and_answers_runs_and_next_cursor()
     {
