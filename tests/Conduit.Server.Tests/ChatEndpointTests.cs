@@ -258,6 +258,15 @@ public sealed class ChatEndpointTests
         using var final = await daemon.Client.GetAsync($"/chat/threads/{threadId}/output/final");
         Assert.Equal("text/plain", final.Content.Headers.ContentType?.MediaType);
         Assert.Equal("done", await final.Content.ReadAsStringAsync());
+        using var gzipRequest = new HttpRequestMessage(HttpMethod.Get, $"/chat/threads/{threadId}/output/final");
+        gzipRequest.Headers.AcceptEncoding.ParseAdd("gzip");
+        using var gzipped = await daemon.Client.SendAsync(gzipRequest);
+        Assert.Equal(["gzip"], gzipped.Content.Headers.ContentEncoding);
+        await using (var gzip = new System.IO.Compression.GZipStream(await gzipped.Content.ReadAsStreamAsync(), System.IO.Compression.CompressionMode.Decompress))
+        using (var reader = new StreamReader(gzip))
+        {
+            Assert.Equal("done", await reader.ReadToEndAsync());
+        }
 
         var unknown = await daemon.GetJsonAsync("/chat/threads/nope");
         Assert.Equal("""{"threadId":"nope","running":false,"thread":null}""", unknown.ToJsonString());
