@@ -2,6 +2,7 @@ using Conduit.Server.Chat;
 using Conduit.Server.FanOut;
 using Conduit.Server.Http;
 using Conduit.Server.Pages;
+using Conduit.Server.Projects;
 using Conduit.Server.Requests;
 using Conduit.Server.Runs;
 using Conduit.Server.Security;
@@ -27,6 +28,8 @@ public static class ConduitEndpointRouteBuilderExtensions
         var options = app.Services.GetRequiredService<IOptions<ConduitServerOptions>>().Value;
         app.UseMiddleware<RequestGuardMiddleware>();
         app.UseMiddleware<ExceptionProblemMiddleware>();
+        // Text outputs are gzipped when the client accepts it (as the original); nothing else is compressed.
+        app.UseWhen(TextOutputs.IsTextOutput, branch => branch.UseResponseCompression());
         app.UseRouting();
         app.UseRateLimiter();
 
@@ -37,6 +40,7 @@ public static class ConduitEndpointRouteBuilderExtensions
             .Produces<Dictionary<string, bool>>();
         app.MapChatEndpoints();
         app.MapRunEndpoints();
+        app.MapProjectEndpoints();
         app.MapFanOutEndpoints();
         app.MapRequestEndpoints();
         app.MapStatusEndpoints();

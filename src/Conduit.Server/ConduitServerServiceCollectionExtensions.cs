@@ -41,6 +41,12 @@ public static class ConduitServerServiceCollectionExtensions
         services.Configure<JsonOptions>(json => json.SerializerOptions.MaxDepth = options.MaxJsonDepth);
         services.AddConduitRateLimiting(options);
         services.AddConduitOpenApi();
+        services.AddResponseCompression(compression =>
+        {
+            compression.EnableForHttps = true;
+            compression.Providers.Add<Microsoft.AspNetCore.ResponseCompression.GzipCompressionProvider>();
+            compression.MimeTypes = ["text/plain"];
+        });
         services.Configure<Microsoft.Extensions.Hosting.HostOptions>(host => host.ShutdownTimeout = options.ShutdownGracePeriod + TimeSpan.FromSeconds(15));
         return services;
     }

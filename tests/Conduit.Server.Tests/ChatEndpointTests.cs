@@ -221,6 +221,15 @@ public sealed class ChatEndpointTests
     }
 
     [Fact]
+    public async Task Chat_accepts_a_db_override_when_its_control_is_read_write_and_runs_the_agent()
+    {
+        await using var daemon = await TestDaemon.StartAsync(o => o.RequestControls.Db = RequestControlMode.ReadWrite);
+        using var response = await daemon.PostJsonAsync("/chat", """{"project_id":"billing","prompt":"hi","db":"/tmp/other.sqlite"}""");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Single(daemon.Runner.Requests);
+    }
+
+    [Fact]
     public async Task A_missing_provider_cli_is_a_clear_503_and_the_daemon_keeps_serving()
     {
         await using var daemon = await TestDaemon.StartAsync();
@@ -249,6 +258,15 @@ public sealed class ChatEndpointTests
         using var final = await daemon.Client.GetAsync($"/chat/threads/{threadId}/output/final");
         Assert.Equal("text/plain", final.Content.Headers.ContentType?.MediaType);
         Assert.Equal("done", await final.Content.ReadAsStringAsync());
+        using var gzipRequest = new HttpRequestMessage(HttpMethod.Get, $"/chat/threads/{threadId}/output/final");
+        gzipRequest.Headers.AcceptEncoding.ParseAdd("gzip");
+        using var gzipped = await daemon.Client.SendAsync(gzipRequest);
+        Assert.Equal(["gzip"], gzipped.Content.Headers.ContentEncoding);
+        await using (var gzip = new System.IO.Compression.GZipStream(await gzipped.Content.ReadAsStreamAsync(), System.IO.Compression.CompressionMode.Decompress))
+        using (var reader = new StreamReader(gzip))
+        {
+            Assert.Equal("done", await reader.ReadToEndAsync());
+        }
 
         var unknown = await daemon.GetJsonAsync("/chat/threads/nope");
         Assert.Equal("""{"threadId":"nope","running":false,"thread":null}""", unknown.ToJsonString());

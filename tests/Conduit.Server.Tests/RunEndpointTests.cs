@@ -54,11 +54,35 @@ public sealed class RunEndpointTests
     public async Task A_full_run_queue_answers_429_with_retry_after()
     {
         await using var daemon = await TestDaemon.StartAsync();
-        daemon.Runs.Submit = (_, _) => throw new QueueFullException();
+        daemon.Runs.Submit = (_, _) => throw new Conduit.Policies.QueueFullException(1);
         using var response = await daemon.PostJsonAsync("/runs", """{"project_id":"billing","policy_id":"p"}""");
         var body = await Problems.AssertProblemAsync(response, 429);
         Assert.StartsWith("Queue capacity exceeded", (string?)body["error"]);
         Assert.Equal("5", response.Headers.GetValues("Retry-After").Single());
+    }
+
+    public static TheoryData<string, int, string> OrchestratorErrors => new()
+    {
+        { "project", 404, "project_id" },
+        { "policy", 404, "policy_id" },
+        { "invalid", 400, "policy_id" },
+    };
+
+    [Theory]
+    [MemberData(nameof(OrchestratorErrors))]
+    public async Task Orchestrator_errors_map_to_their_status_by_type(string kind, int status, string field)
+    {
+        await using var daemon = await TestDaemon.StartAsync();
+        ConduitException error = kind switch
+        {
+            "project" => new Conduit.Configuration.ProjectNotFoundException("nope", ["billing"]),
+            "policy" => new Conduit.Policies.PolicyNotFoundException("p", "billing"),
+            _ => new Conduit.Policies.PolicyInvalidException("/x/policy.yaml", 3, 5, "retry.max_attempts", "must be an integer"),
+        };
+        daemon.Runs.Submit = (_, _) => throw error;
+        using var response = await daemon.PostJsonAsync("/runs", """{"project_id":"billing","policy_id":"p"}""");
+        var body = await Problems.AssertProblemAsync(response, status, field);
+        Assert.Equal(error.Message, (string?)body["error"]);
     }
 
     [Fact]

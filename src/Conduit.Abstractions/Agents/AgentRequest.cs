@@ -42,6 +42,13 @@ public sealed class AgentRequest
     /// <summary>The most agent turns, where the CLI supports a limit.</summary>
     public int? MaxTurns { get; init; }
 
+    /// <summary>
+    /// Called with each line the agent CLI writes to stderr (without its line ending), as it arrives. The lines are
+    /// diagnostics, not events; the run orchestrator uses this to keep <c>agent.stderr.log</c>. Called on the
+    /// runner's reading loop: keep it quick and do not throw.
+    /// </summary>
+    public Action<string>? OnStandardErrorLine { get; init; }
+
     /// <summary>Free-form data for callers and middleware; not sent to the CLI.</summary>
     public IReadOnlyDictionary<string, object?>? AdditionalProperties { get; init; }
 }

@@ -69,6 +69,22 @@ public sealed class AttemptRecord
 /// <summary>The result of one check in one attempt.</summary>
 public sealed class CheckResultRecord
 {
+    /// <summary><c>&lt;attempt_id&gt;:check:&lt;check_order&gt;</c>; <see langword="null"/> in records written before it was kept.</summary>
+    [JsonPropertyName("id")]
+    public string? Id { get; init; }
+
+    /// <summary>The run.</summary>
+    [JsonPropertyName("run_id")]
+    public string? RunId { get; init; }
+
+    /// <summary>The attempt, <c>&lt;run_id&gt;:attempt:&lt;n&gt;</c>.</summary>
+    [JsonPropertyName("attempt_id")]
+    public string? AttemptId { get; init; }
+
+    /// <summary>The attempt's 1-based index.</summary>
+    [JsonPropertyName("attempt_index")]
+    public int AttemptIndex { get; init; }
+
     /// <summary>The check's name.</summary>
     [JsonPropertyName("name")]
     public required string Name { get; init; }
@@ -120,6 +136,10 @@ public sealed class CheckResultRecord
     /// <summary>The file holding the check's stderr.</summary>
     [JsonPropertyName("stderr_path")]
     public string? StderrPath { get; init; }
+
+    /// <summary>The original Conduit's <c>output_ref</c>: always <see langword="null"/> (kept for its clients).</summary>
+    [JsonPropertyName("output_ref")]
+    public string? OutputRef { get; init; }
 
     /// <summary>The last lines of the output, as fed back to the agent.</summary>
     [JsonPropertyName("output_tail")]

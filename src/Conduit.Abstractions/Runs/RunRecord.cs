@@ -86,6 +86,10 @@ public sealed class RunRecord
     [JsonPropertyName("project_path")]
     public string? ProjectPath { get; init; }
 
+    /// <summary>The original Conduit's <c>resolved_project</c>: the project as the run resolved it, once it started.</summary>
+    [JsonPropertyName("resolved_project")]
+    public ResolvedProjectRef? ResolvedProject { get; init; }
+
     /// <summary>The total timeout the run was submitted with (overrides the policy's), in seconds.</summary>
     [JsonPropertyName("timeout_seconds")]
     public double? TimeoutSeconds { get; init; }
@@ -97,6 +101,22 @@ public sealed class RunRecord
     /// <summary>The path of the run's <c>run.json</c>.</summary>
     [JsonPropertyName("run_record_path")]
     public string? RunRecordPath { get; init; }
+}
+
+/// <summary>A project as a run resolved it: <c>{project_id, path, baseline_ref}</c>.</summary>
+public sealed class ResolvedProjectRef
+{
+    /// <summary>The project id.</summary>
+    [JsonPropertyName("project_id")]
+    public required string ProjectId { get; init; }
+
+    /// <summary>The project's directory.</summary>
+    [JsonPropertyName("path")]
+    public required string Path { get; init; }
+
+    /// <summary>The project's git HEAD without <c>ref: </c> (e.g. <c>refs/heads/main</c>, or a commit when detached); <see langword="null"/> outside git.</summary>
+    [JsonPropertyName("baseline_ref")]
+    public string? BaselineRef { get; init; }
 }
 
 /// <summary>A runner as stored in records: <c>{provider, model}</c>.</summary>

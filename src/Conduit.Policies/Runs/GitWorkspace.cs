@@ -24,35 +24,7 @@ internal sealed class GitWorkspace(ProcessLauncher launcher)
     }
 
     /// <summary>The original's baseline ref: <c>.git/HEAD</c> without <c>ref: </c> (e.g. <c>refs/heads/main</c>), or empty.</summary>
-    public static string BaselineRef(string projectPath)
-    {
-        try
-        {
-            var git = Path.Combine(projectPath, ".git");
-            var head = Path.Combine(git, "HEAD");
-            if (File.Exists(git))
-            {
-                var pointer = File.ReadAllText(git).Trim();
-                if (pointer.StartsWith("gitdir:", StringComparison.Ordinal))
-                {
-                    var gitDir = pointer["gitdir:".Length..].Trim();
-                    head = Path.Combine(Path.IsPathRooted(gitDir) ? gitDir : Path.Combine(projectPath, gitDir), "HEAD");
-                }
-            }
-
-            if (!File.Exists(head))
-            {
-                return "";
-            }
-
-            var text = File.ReadAllText(head).Trim();
-            return text.StartsWith("ref: ", StringComparison.Ordinal) ? text[5..].Trim() : text;
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            return "";
-        }
-    }
+    public static string BaselineRef(string projectPath) => GitHead.ReadRef(projectPath) ?? "";
 
     private async Task<(int? Exit, string Error)> GitAsync(string projectPath, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {

@@ -158,7 +158,8 @@ internal sealed partial class RunExecutor(
                 _workspace = _worktree;
             }
 
-            await SaveAsync(RunRecords.Copy(_run, projectPath: _projectPath, workspacePath: _workspace, taskId: _policy.TaskId)).ConfigureAwait(false);
+            await SaveAsync(RunRecords.Copy(_run, projectPath: _projectPath, workspacePath: _workspace, taskId: _policy.TaskId,
+                resolvedProject: new ResolvedProjectRef { ProjectId = _run.ProjectId, Path = _projectPath, BaselineRef = _baselineRef.Length == 0 ? null : _baselineRef })).ConfigureAwait(false);
 
             // init hooks: a failure ends the run without attempts and without on_failure (as the original).
             var init = await RunHooksAsync(PolicyHookStage.Init, 0, _runDirectory).ConfigureAwait(false);
@@ -402,6 +403,10 @@ internal sealed partial class RunExecutor(
                 var effective = !passed && check.OnFail != CheckFailureAction.Ignore && !Token.IsCancellationRequested;
                 var record = new CheckResultRecord
                 {
+                    Id = $"{attempt.AttemptId}:check:{order.ToString(CultureInfo.InvariantCulture)}",
+                    RunId = _run.RunId,
+                    AttemptId = attempt.AttemptId,
+                    AttemptIndex = index,
                     Name = check.Name,
                     Command = check.Command.Text,
                     CheckOrder = order,
@@ -504,28 +509,43 @@ internal sealed partial class RunExecutor(
                     return new AgentResult { Runner = runner, Outcome = AgentOutcome.LaunchFailed, Reason = exception.Message };
                 }
 
-                var request = new AgentRequest
-                {
-                    Prompt = prompt,
-                    Runner = runner,
-                    WorkingDirectory = workspace,
-                    Args = _currentArgs,
-                    Timeout = _policy!.AttemptTimeout,
-                    Environment = Variables(attempt.AttemptIndex, attempt.AttemptId, attemptDirectory, workspace, "").ToDictionary(p => p.Key, p => (string?)p.Value, StringComparer.Ordinal),
-                };
                 var stdoutLog = Path.Combine(attemptDirectory, "agent.stdout.log");
                 try
                 {
                     await using var events = new StreamWriter(Path.Combine(attemptDirectory, "agent.events.jsonl"), append: true);
                     await using var text = new StreamWriter(stdoutLog, append: true);
+                    // The CLI's stderr lines arrive on the runner's reading loop; they are written as they come.
+                    await using var errors = new StreamWriter(Path.Combine(attemptDirectory, "agent.stderr.log"), append: true);
+                    var errorsLock = new Lock();
+                    var request = new AgentRequest
+                    {
+                        Prompt = prompt,
+                        Runner = runner,
+                        WorkingDirectory = workspace,
+                        Args = _currentArgs,
+                        Timeout = _policy!.AttemptTimeout,
+                        Environment = Variables(attempt.AttemptIndex, attempt.AttemptId, attemptDirectory, workspace, "").ToDictionary(p => p.Key, p => (string?)p.Value, StringComparer.Ordinal),
+                        OnStandardErrorLine = line =>
+                        {
+                            lock (errorsLock)
+                            {
+                                errors.WriteLine(line);
+                            }
+                        },
+                    };
+                    var lastLine = 0;
+                    string? lastRaw = null;
                     await foreach (var agentEvent in agent.StreamAsync(request, Token).ConfigureAwait(false))
                     {
                         fold.Add(agentEvent);
                         var json = JsonSerializer.Serialize<AgentEvent>(agentEvent, ConduitJson.Options);
                         await events.WriteLineAsync(json).ConfigureAwait(false);
-                        if (agentEvent.RawRepresentation is { } raw)
+                        // One stdout line can become several events (text, usage, ...): each line is written once.
+                        if (agentEvent.RawRepresentation is { } raw && (agentEvent.LineNumber is { } line ? line > lastLine : !ReferenceEquals(raw, lastRaw)))
                         {
                             await text.WriteLineAsync(raw).ConfigureAwait(false);
+                            lastLine = agentEvent.LineNumber ?? lastLine;
+                            lastRaw = raw;
                         }
 
                         _x.eventLog.Append(_run.RunId, "agent.event", attempt.AttemptIndex, agentEvent);

@@ -20,7 +20,8 @@ internal static class RunRecords
         string? projectPath = null,
         JsonObject? input = null,
         string? workspacePath = null,
-        string? runRecordPath = null) => new()
+        string? runRecordPath = null,
+        ResolvedProjectRef? resolvedProject = null) => new()
         {
             RunId = run.RunId,
             ProjectId = run.ProjectId,
@@ -42,6 +43,7 @@ internal static class RunRecords
             FailureSummary = failureSummary ?? run.FailureSummary,
             Usage = usage ?? run.Usage,
             ProjectPath = projectPath ?? run.ProjectPath,
+            ResolvedProject = resolvedProject ?? run.ResolvedProject,
             TimeoutSeconds = run.TimeoutSeconds,
             WorkspacePath = workspacePath ?? run.WorkspacePath,
             RunRecordPath = runRecordPath ?? run.RunRecordPath,

@@ -151,6 +151,7 @@ internal abstract class AgentCliRunner : IAgentRunner
                     case StandardErrorLine line:
                         RunnerLog.StandardErrorLine(_logger, Provider, line.Text);
                         parser.ObserveStandardError(line.Text);
+                        request.OnStandardErrorLine?.Invoke(line.Text);
                         break;
                     case ChildProcessExited exited:
                         end = new AgentProcessEnd

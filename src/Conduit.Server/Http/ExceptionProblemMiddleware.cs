@@ -1,3 +1,5 @@
+using Conduit.Configuration;
+using Conduit.Policies;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -63,7 +65,11 @@ internal sealed partial class ExceptionProblemMiddleware
             Detail = missing.Message,
             Field = "runner.provider",
         },
-        ConduitException conduit => FromConduitException(conduit),
+        QueueFullException queueFull => ApiProblem.TooManyRequests("queue_full", queueFull.Message, TimeSpan.FromSeconds(5)),
+        ProjectNotFoundException project => new ApiProblem { Status = StatusCodes.Status404NotFound, Code = "unknown_project", Title = "Unknown project", Detail = project.Message, Field = "project_id" },
+        PolicyNotFoundException policy => new ApiProblem { Status = StatusCodes.Status404NotFound, Code = "unknown_policy", Title = "Unknown policy", Detail = policy.Message, Field = "policy_id" },
+        PolicyInvalidException invalid => new ApiProblem { Status = StatusCodes.Status400BadRequest, Code = "policy_invalid", Title = "Request validation failed", Detail = invalid.Message, Field = "policy_id" },
+        ConduitException conduit => new ApiProblem { Status = StatusCodes.Status400BadRequest, Code = "conduit_error", Title = "The request cannot be carried out", Detail = conduit.Message },
         _ => new ApiProblem
         {
             Status = StatusCodes.Status500InternalServerError,
@@ -71,17 +77,6 @@ internal sealed partial class ExceptionProblemMiddleware
             Title = "Internal server error",
             Detail = debug ? exception.Message : "Internal server error",
         },
-    };
-
-    // The orchestrator's own exception types live in Conduit.Policies; they are matched by name so that the
-    // server does not depend on one orchestrator implementation.
-    private static ApiProblem FromConduitException(ConduitException exception) => exception.GetType().Name switch
-    {
-        "QueueFullException" => ApiProblem.TooManyRequests("queue_full", exception.Message, TimeSpan.FromSeconds(5)),
-        "ProjectNotFoundException" => new ApiProblem { Status = StatusCodes.Status404NotFound, Code = "unknown_project", Title = "Unknown project", Detail = exception.Message, Field = "project_id" },
-        "PolicyNotFoundException" => new ApiProblem { Status = StatusCodes.Status404NotFound, Code = "unknown_policy", Title = "Unknown policy", Detail = exception.Message, Field = "policy_id" },
-        "PolicyInvalidException" => new ApiProblem { Status = StatusCodes.Status400BadRequest, Code = "policy_invalid", Title = "Request validation failed", Detail = exception.Message, Field = "policy_id" },
-        _ => new ApiProblem { Status = StatusCodes.Status400BadRequest, Code = "conduit_error", Title = "The request cannot be carried out", Detail = exception.Message },
     };
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error in {Method} {Path}")]

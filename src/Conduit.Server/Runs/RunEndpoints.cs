@@ -33,6 +33,7 @@ internal static class RunEndpoints
         runs.MapGet("/{runId}", GetAsync)
             .WithName("getRun")
             .WithSummary("A run; `?include=attempts` adds its attempts")
+            .WithDescription("With `include=attempts` each attempt carries `agent_final_url`, `agent_stdout_url` and `agent_stderr_url`, and each check result `stdout_url` and `stderr_url`.")
             .Produces<RunRecord>()
             .ProducesApiProblem(StatusCodes.Status404NotFound);
         runs.MapGet("/{runId}/events", EventsAsync)
@@ -46,6 +47,7 @@ internal static class RunEndpoints
             .WithSummary("Cancel a run (the body may be empty)")
             .Produces<RunCancelResponse>()
             .ProducesApiProblem(StatusCodes.Status404NotFound);
+        routes.MapRunOutputEndpoints();
     }
 
     private static async Task<IResult> CreateAsync(HttpContext context, [FromServices] IOptions<ConduitServerOptions> options)
@@ -169,7 +171,15 @@ internal static class RunEndpoints
 
         var json = JsonSerializer.SerializeToNode(run, ConduitJson.Options)!.AsObject();
         var attempts = await orchestrator.GetAttemptsAsync(runId, cancellationToken).ConfigureAwait(false);
-        json["attempts"] = JsonSerializer.SerializeToNode(attempts, ConduitJson.Options);
+        var attemptsJson = new JsonArray();
+        foreach (var attempt in attempts)
+        {
+            var attemptJson = JsonSerializer.SerializeToNode(attempt, ConduitJson.Options)!.AsObject();
+            RunOutputEndpoints.AddOutputUrls(attemptJson, runId, attempt.AttemptIndex);
+            attemptsJson.Add(attemptJson);
+        }
+
+        json["attempts"] = attemptsJson;
         return Results.Json(json, ConduitJson.Options);
     }
 

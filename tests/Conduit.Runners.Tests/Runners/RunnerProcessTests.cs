@@ -186,6 +186,22 @@ public sealed class RunnerProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task Every_stderr_line_of_the_cli_reaches_the_request_observer_in_order()
+    {
+        var stderr = Path.Combine(_directory, "stderr-lines.txt");
+        await File.WriteAllTextAsync(stderr, "first warning\nsecond warning\n");
+        var environment = Replay("codex-text", 0);
+        environment["FAKE_AGENT_STDERR_FILE"] = stderr;
+        var runner = CreateRunner("codex", environment);
+        var lines = new List<string>();
+
+        var result = await runner.RunAsync(new AgentRequest { Prompt = "hi", Runner = new RunnerSpec("codex"), OnStandardErrorLine = lines.Add });
+
+        Assert.Equal(AgentOutcome.Succeeded, result.Outcome);
+        Assert.Equal(["first warning", "second warning"], lines);
+    }
+
+    [Fact]
     public async Task An_agent_saying_not_logged_in_on_stderr_is_stopped_as_auth_required()
     {
         var stderr = Path.Combine(_directory, "stderr.txt");

@@ -153,12 +153,3 @@ internal sealed class FakeRunOrchestrator : IRunOrchestrator
 
     public Task<RunRecord> WaitAsync(string runId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 }
-
-/// <summary>Named like the orchestrator's own exception, which the server maps to 429 by name.</summary>
-internal sealed class QueueFullException : ConduitException
-{
-    public QueueFullException()
-        : base("Queue capacity exceeded: 1 run(s) already queued (queue.maxQueuedRuns).")
-    {
-    }
-}
