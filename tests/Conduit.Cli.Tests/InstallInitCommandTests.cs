@@ -326,6 +326,41 @@ public sealed partial class InstallInitCommandTests : IDisposable
         Assert.Contains("status: succeeded\n", run.Out);
     }
 
+    [Fact]
+    public async Task Init_in_the_directory_holding_the_global_directory_is_refused()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var environment = new CliEnvironment
+        {
+            Out = output,
+            Error = error,
+            WorkingDirectory = sandbox.Home,
+            GetEnvironmentVariable = name => name == "HOME" ? sandbox.Home : null,
+        };
+
+        var exitCode = await ConduitCli.InvokeAsync(["init", "--yes"], environment);
+
+        Assert.Equal(ExitCodes.AgentFailed, exitCode);
+        Assert.Contains("cannot also be a project's .conduit", error.ToString());
+        Assert.Equal("conduit:\n  projects: {}\n", File.ReadAllText(Path.Combine(sandbox.Home, ".conduit", "config.yaml")));
+        Assert.False(Directory.Exists(Path.Combine(sandbox.Home, ".conduit", "policies")));
+    }
+
+    [Fact]
+    public async Task A_bare_prompt_that_starts_like_a_command_name_is_still_a_chat_prompt()
+    {
+        sandbox.UseFakeAgent("codex", "codex-text.jsonl");
+
+        var (exitCode, output, _) = await sandbox.RunAsync(["init the repository", "--runner", "codex"]);
+
+        Assert.Equal(ExitCodes.Success, exitCode);
+        Assert.Contains("hello from fake model", output);
+        Assert.False(Directory.Exists(Path.Combine(sandbox.Work, ".conduit")));
+        using var argv = JsonDocument.Parse(File.ReadAllText(sandbox.ArgvFile));
+        Assert.Contains("init the repository", argv.RootElement.GetProperty("argv").EnumerateArray().Select(a => a.GetString()));
+    }
+
     private static string CodexReply(string text) => string.Join('\n',
         """{"type":"thread.started","thread_id":"0199a000-0000-7000-8000-000000000001"}""",
         """{"type":"turn.started"}""",

@@ -79,6 +79,12 @@ public static partial class ProjectInitializer
             TimeProvider = options.TimeProvider,
         }, cancellationToken).ConfigureAwait(false);
         var globalConfig = install.ConfigPath;
+        var projectConduitDirectory = Path.Combine(projectPath, ".conduit");
+        if (ConfigurationPaths.AreSame(projectConduitDirectory, Path.GetDirectoryName(globalConfig)!) || ConfigurationPaths.AreSame(projectConduitDirectory, install.StateDirectory))
+        {
+            throw new ConduitException($"{projectPath} holds Conduit's global directory {projectConduitDirectory}, which cannot also be a project's .conduit; run init in a project directory");
+        }
+
         var registered = RegisteredPath(globalConfig, projectId, options.HomeDirectory);
         if (registered is not null && !ConfigurationPaths.AreSame(registered, projectPath))
         {
