@@ -35,7 +35,9 @@ public sealed class ComponentCatalogTests : IDisposable
         Assert.Equal((PolicyHookStage.BeforeAttempt, true), (components["worktree-from-main"].Lifecycle, components["worktree-from-main"].RequiresGit));
         Assert.Equal((PolicyHookStage.OnFailure, "./scripts/complete.sh failure"), (components["jingle-failure"].Lifecycle, components["jingle-failure"].HookCommand));
         Assert.Equal((PolicyHookStage.OnSuccess, "./scripts/complete.sh success"), (components["jingle-success"].Lifecycle, components["jingle-success"].HookCommand));
-        Assert.Equal(("codex-gpt-5-3", new[] { "worktree-from-main" }, new[] { "no-checks" }), (basic.Runner, basic.Hooks.ToArray(), basic.Checks.ToArray()));
+        Assert.Equal("codex-gpt-5-3", basic.Runner);
+        Assert.Equal(["worktree-from-main"], basic.Hooks);
+        Assert.Equal(["no-checks"], basic.Checks);
         Assert.NotNull(basic.PromptFile);
     }
 
