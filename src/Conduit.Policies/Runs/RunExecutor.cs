@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Conduit.Policies.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
@@ -57,15 +58,16 @@ internal sealed partial class RunExecutor(
 
     public async Task<RunRecord> ExecuteAsync(RunRecord claimed, CancellationToken cancel, CancellationToken shutdown)
     {
+        using var telemetry = RunTelemetry.StartRun(claimed);
         var state = new RunState(this, claimed, cancel, shutdown);
         try
         {
-            return await state.RunAsync().ConfigureAwait(false);
+            return telemetry.End(await state.RunAsync().ConfigureAwait(false));
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !shutdown.IsCancellationRequested)
         {
             LogRunCrashed(logger, exception, claimed.RunId);
-            return await state.FinishAsync(RunStatus.Failed, $"Internal error: {exception.Message}", runHooks: false).ConfigureAwait(false);
+            return telemetry.End(await state.FinishAsync(RunStatus.Failed, $"Internal error: {exception.Message}", runHooks: false).ConfigureAwait(false));
         }
         finally
         {
@@ -283,6 +285,8 @@ internal sealed partial class RunExecutor(
 
         private IReadOnlyList<string>? _currentArgs;
 
+        private System.Diagnostics.Activity? _attemptActivity;
+
         private async Task<AttemptOutcome> RunAttemptAsync(int index)
         {
             var policy = _policy!;
@@ -304,6 +308,8 @@ internal sealed partial class RunExecutor(
                 return new AttemptOutcome { Decision = AttemptDecision.NeedsAttention, FailureSummary = needsAttention };
             }
 
+            using var attemptActivity = RunTelemetry.StartAttempt(_run, index, runner);
+            _attemptActivity = attemptActivity;
             var attemptDirectory = Path.Combine(_runDirectory, "attempts", index.ToString(CultureInfo.InvariantCulture));
             Directory.CreateDirectory(attemptDirectory);
             var attempt = new AttemptDraft
@@ -385,6 +391,7 @@ internal sealed partial class RunExecutor(
                 var safeName = SafeName(check.Name);
                 var stdoutPath = Path.Combine(attemptDirectory, "checks", $"{order:00}-{safeName}.stdout.log");
                 var stderrPath = Path.Combine(attemptDirectory, "checks", $"{order:00}-{safeName}.stderr.log");
+                using var checkActivity = RunTelemetry.StartCheck(check.Name);
                 var ran = await _x.commands.RunAsync(new CommandInvocation
                 {
                     Command = check.Command,
@@ -399,6 +406,7 @@ internal sealed partial class RunExecutor(
                     Source = "check:" + check.Name,
                 }, Token).ConfigureAwait(false);
                 var passed = ran.Succeeded;
+                RunTelemetry.CommandEnded(checkActivity, ran, passed);
                 var effective = !passed && check.OnFail != CheckFailureAction.Ignore && !Token.IsCancellationRequested;
                 var record = new CheckResultRecord
                 {
@@ -610,6 +618,7 @@ internal sealed partial class RunExecutor(
             attempt.FailureSummary = summary;
             attempt.FinishedAt = _x.timeProvider.GetUtcNow();
             await SaveAttemptAsync(attempt).ConfigureAwait(false);
+            RunTelemetry.AttemptEnded(_attemptActivity, _run.PolicyId, attempt.Runner.Provider, status);
             _x.eventLog.Append(_run.RunId, "attempt.finished", attempt.AttemptIndex, new { attempt_id = attempt.AttemptId, status = status.ToName(), failure_summary = summary });
             if (outcome.Decision is AttemptDecision.Retry or AttemptDecision.Escalate && attempt.AttemptIndex >= _run.MaxAttempts)
             {
@@ -636,6 +645,7 @@ internal sealed partial class RunExecutor(
                 var hooksDirectory = Path.Combine(outputDirectory, "hooks");
                 Directory.CreateDirectory(hooksDirectory);
                 var resultPath = Path.Combine(hooksDirectory, $"{stageName}-{stamp}.result.json");
+                using var hookActivity = RunTelemetry.StartHook(stageName);
                 var ran = await _x.commands.RunAsync(new CommandInvocation
                 {
                     Command = hook,
@@ -649,6 +659,7 @@ internal sealed partial class RunExecutor(
                     AttemptIndex = attemptIndex == 0 ? null : (int?)attemptIndex,
                     Source = "hook:" + stageName,
                 }, token ?? Token).ConfigureAwait(false);
+                RunTelemetry.CommandEnded(hookActivity, ran);
                 _x.eventLog.Append(_run.RunId, "hook.finished", attemptIndex == 0 ? null : (int?)attemptIndex, new
                 {
                     hook = stageName,
