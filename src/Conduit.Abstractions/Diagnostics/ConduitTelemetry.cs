@@ -30,4 +30,13 @@ public static class ConduitTelemetry
 
     /// <summary>The meter every Conduit package creates its instruments on.</summary>
     public static Meter Meter { get; } = new(MeterName, Version);
+
+    /// <summary>
+    /// The bucket boundaries Conduit's duration histograms suggest, in seconds (agent runs take seconds to hours, not
+    /// the milliseconds of the default buckets): 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1800, 3600.
+    /// </summary>
+    public static InstrumentAdvice<double> DurationAdvice { get; } = new()
+    {
+        HistogramBucketBoundaries = [0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1800, 3600],
+    };
 }

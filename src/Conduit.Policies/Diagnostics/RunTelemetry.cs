@@ -13,8 +13,8 @@ internal static class RunTelemetry
     private static readonly Counter<long> Finished = ConduitTelemetry.Meter.CreateCounter<long>(
         ConduitInstrumentNames.RunsFinished, "{run}", "Policy runs that ended");
 
-    private static readonly Histogram<double> Duration = ConduitTelemetry.Meter.CreateHistogram<double>(
-        ConduitInstrumentNames.RunDuration, "s", "How long policy runs executed");
+    private static readonly Histogram<double> Duration = ConduitTelemetry.Meter.CreateHistogram(
+        ConduitInstrumentNames.RunDuration, "s", "How long policy runs executed", tags: null, ConduitTelemetry.DurationAdvice);
 
     private static readonly Counter<long> Attempts = ConduitTelemetry.Meter.CreateCounter<long>(
         ConduitInstrumentNames.RunAttempts, "{attempt}", "Attempts of policy runs that ended");

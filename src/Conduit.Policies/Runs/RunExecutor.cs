@@ -59,6 +59,7 @@ internal sealed partial class RunExecutor(
     public async Task<RunRecord> ExecuteAsync(RunRecord claimed, CancellationToken cancel, CancellationToken shutdown)
     {
         using var telemetry = RunTelemetry.StartRun(claimed);
+        LogRunStarted(logger, claimed.RunId, claimed.PolicyId, claimed.ProjectId);
         var state = new RunState(this, claimed, cancel, shutdown);
         try
         {
@@ -77,6 +78,9 @@ internal sealed partial class RunExecutor(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Run {RunId} failed with an internal error")]
     private static partial void LogRunCrashed(ILogger logger, Exception exception, string runId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} of policy {PolicyId} started (project {ProjectId})")]
+    private static partial void LogRunStarted(ILogger logger, string runId, string policyId, string projectId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} ended {Status}")]
     private static partial void LogRunEnded(ILogger logger, string runId, RunStatus status);

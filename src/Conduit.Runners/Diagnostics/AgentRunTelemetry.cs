@@ -17,8 +17,8 @@ internal sealed class AgentRunTelemetry : IDisposable
     private static readonly Counter<long> Finished = ConduitTelemetry.Meter.CreateCounter<long>(
         ConduitInstrumentNames.AgentRunsFinished, "{run}", "Agent runs finished");
 
-    private static readonly Histogram<double> Duration = ConduitTelemetry.Meter.CreateHistogram<double>(
-        ConduitInstrumentNames.AgentRunDuration, "s", "How long agent runs took");
+    private static readonly Histogram<double> Duration = ConduitTelemetry.Meter.CreateHistogram(
+        ConduitInstrumentNames.AgentRunDuration, "s", "How long agent runs took", tags: null, ConduitTelemetry.DurationAdvice);
 
     private static readonly Counter<long> Tokens = ConduitTelemetry.Meter.CreateCounter<long>(
         ConduitInstrumentNames.AgentTokens, "{token}", "Tokens the agents reported");
@@ -51,7 +51,7 @@ internal sealed class AgentRunTelemetry : IDisposable
             _activity.SetTag(ConduitTagNames.SessionId, resumeSessionId);
         }
 
-        Started.Add(1, Tag(ConduitTagNames.Provider, provider), Tag(ConduitTagNames.Model, requestedModel));
+        Started.Add(1, Tags(provider, requestedModel));
     }
 
     private string? Model => _requestedModel ?? _reportedModel;
@@ -82,6 +82,15 @@ internal sealed class AgentRunTelemetry : IDisposable
         }
     }
 
+    /// <summary>Makes the run's activity current, so that what the runner does and logs while the stream is read belongs to it.</summary>
+    public void MakeCurrent()
+    {
+        if (_activity is not null)
+        {
+            Activity.Current = _activity;
+        }
+    }
+
     /// <summary>The stream threw: the run is recorded with the outcome <c>exception</c>.</summary>
     public void Fail(Exception exception)
     {
@@ -104,17 +113,16 @@ internal sealed class AgentRunTelemetry : IDisposable
         }
 
         _ended = true;
-        var provider = Tag(ConduitTagNames.Provider, _provider);
-        var model = Tag(ConduitTagNames.Model, Model);
-        var outcomeTag = Tag(ConduitTagNames.Outcome, outcome);
-        Finished.Add(1, provider, model, outcomeTag);
-        Duration.Record(Stopwatch.GetElapsedTime(_startTimestamp).TotalSeconds, provider, model, outcomeTag);
-        AddTokens(_usage.InputTokens, "input", provider, model);
-        AddTokens(_usage.OutputTokens, "output", provider, model);
-        AddTokens(_usage.CachedInputTokens, "cached_input", provider, model);
+        var ended = Tags(_provider, Model);
+        ended.Add(ConduitTagNames.Outcome, outcome);
+        Finished.Add(1, ended);
+        Duration.Record(Stopwatch.GetElapsedTime(_startTimestamp).TotalSeconds, ended);
+        AddTokens(_usage.InputTokens, "input");
+        AddTokens(_usage.OutputTokens, "output");
+        AddTokens(_usage.CachedInputTokens, "cached_input");
         if (_usage.CostUsd is { } cost)
         {
-            Cost.Add((double)cost, provider, model);
+            Cost.Add((double)cost, Tags(_provider, Model));
         }
 
         if (_activity is null)
@@ -140,13 +148,25 @@ internal sealed class AgentRunTelemetry : IDisposable
         _activity.SetStatus(outcome == "succeeded" ? ActivityStatusCode.Ok : ActivityStatusCode.Error, error ?? outcome);
     }
 
-    private static void AddTokens(long count, string type, KeyValuePair<string, object?> provider, KeyValuePair<string, object?> model)
+    /// <summary>Provider, and model when known (an absent tag rather than an empty one).</summary>
+    private static TagList Tags(string provider, string? model)
+    {
+        var tags = new TagList { { ConduitTagNames.Provider, provider } };
+        if (model is not null)
+        {
+            tags.Add(ConduitTagNames.Model, model);
+        }
+
+        return tags;
+    }
+
+    private void AddTokens(long count, string type)
     {
         if (count > 0)
         {
-            Tokens.Add(count, provider, model, Tag(ConduitTagNames.TokenType, type));
+            var tags = Tags(_provider, Model);
+            tags.Add(ConduitTagNames.TokenType, type);
+            Tokens.Add(count, tags);
         }
     }
-
-    private static KeyValuePair<string, object?> Tag(string key, object? value) => new(key, value);
 }

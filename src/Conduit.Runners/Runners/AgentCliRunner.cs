@@ -56,6 +56,7 @@ internal abstract class AgentCliRunner : IAgentRunner
             {
                 try
                 {
+                    telemetry.MakeCurrent();
                     if (!await events.MoveNextAsync().ConfigureAwait(false))
                     {
                         break;
