@@ -27,7 +27,7 @@ while [ $# -gt 0 ]; do
     --tool-path) tool_path="$2"; shift 2 ;;
     --no-build) build=0; shift ;;
     --no-install) install=0; shift ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "pack.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
