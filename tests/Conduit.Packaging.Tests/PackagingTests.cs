@@ -6,20 +6,21 @@ namespace Conduit.Packaging.Tests;
 /// <summary>scripts/pack.sh packs every package and installs the <c>conduit</c> tool as a user would.</summary>
 public sealed class PackagingTests(PackedPackages packed) : IClassFixture<PackedPackages>
 {
-    /// <summary>Every package id the solution ships; the command-line tool is named for its command.</summary>
-    private static readonly string[] Ids =
-    [
-        "Conduit.Abstractions",
-        "Conduit.Configuration",
-        "Conduit.Runners",
-        "Conduit.Policies",
-        "Conduit.Requests",
-        "Conduit.Testing",
-        "Conduit.Server",
-        "conduit",
-    ];
+    /// <summary>Every package the solution ships: one per project under src/.</summary>
+    public static TheoryData<string> PackageIds => new(SourceProject.All().Select(p => p.PackageId));
 
-    public static TheoryData<string> PackageIds => new(Ids);
+    [Fact]
+    public void Every_library_is_packed_under_its_own_name_and_the_cli_as_the_conduit_tool()
+    {
+        var ids = SourceProject.All().Select(p => p.PackageId).ToList();
+        Assert.Contains("conduit", ids);
+        foreach (var library in new[] { "Conduit.Abstractions", "Conduit.Configuration", "Conduit.Runners", "Conduit.Policies", "Conduit.Requests", "Conduit.Testing", "Conduit.Server" })
+        {
+            Assert.Contains(library, ids);
+        }
+
+        Assert.True(SourceProject.ByPackageId("conduit").IsTool);
+    }
 
     [Fact]
     public async Task The_conduit_tool_installs_from_the_package_folder_onto_a_clean_tool_path_and_reports_its_version()
@@ -28,7 +29,8 @@ public sealed class PackagingTests(PackedPackages packed) : IClassFixture<Packed
         var conduit = Path.Combine(packed.ToolPath, "conduit");
         Assert.True(File.Exists(conduit), $"{conduit} was not installed:\n{packed.ScriptOutput}");
 
-        var dotnetRoot = Path.GetDirectoryName(Environment.ProcessPath)!;
+        // The runtime this test runs on: <dotnet root>/shared/Microsoft.NETCore.App/<version>/.
+        var dotnetRoot = Path.GetFullPath(Path.Combine(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", ".."));
         var (exitCode, output) = await ProcessRunner.RunAsync(conduit, ["--version"], Path.GetTempPath(), TimeSpan.FromMinutes(1), new Dictionary<string, string> { ["DOTNET_ROOT"] = dotnetRoot });
 
         Assert.Equal(0, exitCode);
@@ -66,8 +68,9 @@ public sealed class PackagingTests(PackedPackages packed) : IClassFixture<Packed
         var readme = ReadEntry(zip, "README.md");
         Assert.StartsWith($"# {id}", readme, StringComparison.OrdinalIgnoreCase);
 
-        var assemblyFolder = id == "conduit" ? "tools/net10.0/any/" : "lib/net10.0/";
-        var assemblyName = id == "conduit" ? "conduit" : id;
+        var project = SourceProject.ByPackageId(id);
+        var assemblyFolder = project.AssemblyFolder;
+        var assemblyName = project.AssemblyName;
         Assert.NotNull(zip.GetEntry(assemblyFolder + assemblyName + ".dll"));
         Assert.NotNull(zip.GetEntry(assemblyFolder + assemblyName + ".xml"));
 
@@ -94,14 +97,14 @@ public sealed class PackagingTests(PackedPackages packed) : IClassFixture<Packed
     }
 
     [Fact]
-    public void Test_projects_are_not_packed()
+    public void Only_the_projects_under_src_are_packed()
     {
         Assert.True(packed.ScriptExitCode == 0, $"scripts/pack.sh failed ({packed.ScriptExitCode}):\n{packed.ScriptOutput}");
         var ids = Directory.GetFiles(packed.PackageFolder, "*.nupkg")
             .Select(p => Path.GetFileName(p)[..^$".{BuildInfo.Version}.nupkg".Length])
             .Order(StringComparer.Ordinal)
             .ToArray();
-        Assert.Equal(Ids.Order(StringComparer.Ordinal).ToArray(), ids);
+        Assert.Equal(SourceProject.All().Select(p => p.PackageId).Order(StringComparer.Ordinal).ToArray(), ids);
     }
 
     private static XDocument ReadNuspec(ZipArchive zip, string id)
