@@ -32,6 +32,16 @@ public sealed partial class DaemonFailoverTests(PostgresServer server)
             var daemonNode = (await client.GetNodesAsync()).Single(n => n.ActiveRunIds.Contains(runId)).NodeId;
             var (survivor, survivorAgent) = await cluster.StartNodeAsync("survivor");
 
+            // The daemon's dashboard shows the cluster: itself with the run, and the survivor once it checked in.
+            Assert.True(await Eventually.TrueAsync(async () =>
+            {
+                var status = JsonDocument.Parse(await http.GetStringAsync("/status/data")).RootElement.GetProperty("cluster").GetProperty("nodes");
+                var nodes = status.EnumerateArray().ToDictionary(n => n.GetProperty("node_id").GetString()!, n => n);
+                return nodes.TryGetValue(daemonNode, out var self) && self.GetProperty("is_current").GetBoolean()
+                    && self.GetProperty("active_run_ids").EnumerateArray().Single().GetString() == runId
+                    && nodes.TryGetValue("survivor", out var other) && other.GetProperty("state").GetString() == "alive";
+            }, TimeSpan.FromSeconds(20)));
+
             daemon.Process.Kill(); // SIGKILL: no shutdown code runs, the check-ins just stop
             await daemon.Process.WaitForExitAsync();
 
