@@ -17,18 +17,28 @@ public sealed partial class DaemonFailoverTests(PostgresServer server)
         await using var cluster = await TestCluster.CreateAsync(server);
         var (client, _) = await cluster.StartNodeAsync("client", o => o.ExecuteRuns = false);
         using var daemon = StartDaemon(cluster);
+        cluster.WritePolicy("once.v1", """
+            policy_id: once.v1
+            task_id: once
+            runner:
+              provider: claude
+            max_attempts: 1
+            """);
         string? runId = null;
+        string? lastAttemptRunId = null;
         try
         {
             var url = await daemon.ListeningAsync();
             using var http = new HttpClient { BaseAddress = new Uri(url) };
-            using var created = await http.PostAsync("/runs", new StringContent("""{"project_id":"demo","policy_id":"work.v1","input":{}}""", Encoding.UTF8, "application/json"));
-            var body = await created.Content.ReadAsStringAsync();
-            Assert.True(created.StatusCode == HttpStatusCode.Accepted, body);
-            runId = JsonDocument.Parse(body).RootElement.GetProperty("run_id").GetString()!;
+            runId = await SubmitAsync(http, "work.v1"); // two attempts allowed
+            lastAttemptRunId = await SubmitAsync(http, "once.v1"); // one attempt allowed
 
-            // The daemon executes attempt 1 (its fake agent hangs) before any other node exists.
-            Assert.True(await Eventually.TrueAsync(async () => (await client.GetAttemptsAsync(runId)).Any(a => a.Status == RunStatus.Running), TimeSpan.FromSeconds(60)), daemon.Output);
+            // The daemon executes attempt 1 of both (its fake agent hangs) before any other node exists.
+            foreach (var id in new[] { runId, lastAttemptRunId })
+            {
+                Assert.True(await Eventually.TrueAsync(async () => (await client.GetAttemptsAsync(id)).Any(a => a.Status == RunStatus.Running), TimeSpan.FromSeconds(60)), daemon.Output);
+            }
+
             var daemonNode = (await client.GetNodesAsync()).Single(n => n.ActiveRunIds.Contains(runId)).NodeId;
             var (survivor, survivorAgent) = await cluster.StartNodeAsync("survivor");
 
@@ -38,7 +48,7 @@ public sealed partial class DaemonFailoverTests(PostgresServer server)
                 var status = JsonDocument.Parse(await http.GetStringAsync("/status/data")).RootElement.GetProperty("cluster").GetProperty("nodes");
                 var nodes = status.EnumerateArray().ToDictionary(n => n.GetProperty("node_id").GetString()!, n => n);
                 return nodes.TryGetValue(daemonNode, out var self) && self.GetProperty("is_current").GetBoolean()
-                    && self.GetProperty("active_run_ids").EnumerateArray().Single().GetString() == runId
+                    && self.GetProperty("active_run_ids").EnumerateArray().Select(r => r.GetString()).Order().SequenceEqual(new[] { runId, lastAttemptRunId }.Order())
                     && nodes.TryGetValue("survivor", out var other) && other.GetProperty("state").GetString() == "alive";
             }, TimeSpan.FromSeconds(20)));
 
@@ -52,7 +62,12 @@ public sealed partial class DaemonFailoverTests(PostgresServer server)
             Assert.Equal(RunStatus.Interrupted, attempts[0].Status);
             Assert.Contains($"The daemon {daemonNode} executing this attempt stopped checking in to the cluster; the run was recovered on survivor", attempts[0].FailureSummary);
             Assert.Equal(RunStatus.Succeeded, attempts[1].Status);
-            Assert.Single(survivorAgent.Requests);
+
+            var failed = await survivor.FinishedAsync(lastAttemptRunId, seconds: 30);
+            Assert.Equal(RunStatus.Failed, failed.Status);
+            Assert.Equal($"The run's daemon {daemonNode} stopped during its last allowed attempt (1); the attempt was interrupted", failed.FailureSummary);
+            Assert.Equal(RunStatus.Interrupted, Assert.Single(await survivor.GetAttemptsAsync(lastAttemptRunId)).Status);
+            Assert.Single(survivorAgent.Requests); // only the retry of the first run executed here
         }
         finally
         {
@@ -61,11 +76,22 @@ public sealed partial class DaemonFailoverTests(PostgresServer server)
                 daemon.Process.Kill(entireProcessTree: true);
             }
 
-            if (runId is not null)
+            foreach (var id in new[] { runId, lastAttemptRunId })
             {
-                ProcessReaper.KillRunProcesses(runId, []); // the killed daemon's agent outlived it (nobody else may kill it)
+                if (id is not null)
+                {
+                    ProcessReaper.KillRunProcesses(id, []); // the killed daemon's agents outlived it (nobody else may kill them)
+                }
             }
         }
+    }
+
+    private static async Task<string> SubmitAsync(HttpClient http, string policyId)
+    {
+        using var created = await http.PostAsync("/runs", new StringContent($$"""{"project_id":"demo","policy_id":"{{policyId}}","input":{}}""", Encoding.UTF8, "application/json"));
+        var body = await created.Content.ReadAsStringAsync();
+        Assert.True(created.StatusCode == HttpStatusCode.Accepted, body);
+        return JsonDocument.Parse(body).RootElement.GetProperty("run_id").GetString()!;
     }
 
     private static DaemonProcess StartDaemon(TestCluster cluster)
