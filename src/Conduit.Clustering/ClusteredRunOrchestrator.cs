@@ -442,11 +442,9 @@ internal sealed partial class ClusteredRunOrchestrator : IRunOrchestrator, IRunC
             quartz.UsePersistentStore(store =>
             {
                 store.UsePostgres(dataSource => dataSource.ConnectionString = _cluster.ConnectionString);
-                store.UseClustering(clustering =>
-                {
-                    clustering.CheckinInterval = _cluster.CheckinInterval;
-                    clustering.CheckinMisfireThreshold = _cluster.CheckinInterval;
-                });
+                // Quartz's check-in misfire threshold stays at its default (7.5 s): a node is declared dead only when it
+                // has been silent for its interval plus that, so a GC or VM pause does not get a live node's runs taken.
+                store.UseClustering(clustering => clustering.CheckinInterval = _cluster.CheckinInterval);
                 store.ConfigureStore(adoStore =>
                 {
                     adoStore.TablePrefix = "qrtz_";

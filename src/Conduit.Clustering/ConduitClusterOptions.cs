@@ -12,8 +12,8 @@ public sealed class ConduitClusterOptions
 
     /// <summary>How often a daemon records in the database that it is alive (Quartz's cluster check-in).</summary>
     /// <value>
-    /// Default 7.5 seconds (Quartz's default). A daemon that misses its check-ins for about twice this long is
-    /// declared dead and its runs are recovered on another daemon; a run's own duration never matters.
+    /// Default 7.5 seconds (Quartz's default). A daemon silent for this long plus 7.5 s (Quartz's check-in misfire
+    /// threshold) is declared dead and its runs are recovered on another daemon; a run's own duration never matters.
     /// </value>
     public TimeSpan CheckinInterval { get; set; } = TimeSpan.FromSeconds(7.5);
 

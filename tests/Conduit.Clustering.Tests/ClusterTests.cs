@@ -63,7 +63,7 @@ public sealed class ClusterTests(PostgresServer server)
 
         var nodes = await other.GetNodesAsync();
         Assert.Equal(["a", "b"], nodes.Select(n => n.NodeId).Order());
-        Assert.All(nodes, n => Assert.Equal("alive", n.State));
+        Assert.All(nodes, n => Assert.NotEqual("failed", n.State)); // "overdue" when a loaded machine delays a check-in
         Assert.Equal([run.RunId], nodes.Single(n => n.NodeId == executing.NodeId).ActiveRunIds);
 
         var clock = Stopwatch.StartNew();

@@ -88,7 +88,7 @@ public sealed partial class DaemonFailoverTests(PostgresServer server)
 
     private static async Task<string> SubmitAsync(HttpClient http, string policyId)
     {
-        using var created = await http.PostAsync("/runs", new StringContent($$"""{"project_id":"demo","policy_id":"{{policyId}}","input":{}}""", Encoding.UTF8, "application/json"));
+        using var created = await http.PostAsync("/runs", new StringContent("{\"project_id\":\"demo\",\"policy_id\":\"" + policyId + "\",\"input\":{}}", Encoding.UTF8, "application/json"));
         var body = await created.Content.ReadAsStringAsync();
         Assert.True(created.StatusCode == HttpStatusCode.Accepted, body);
         return JsonDocument.Parse(body).RootElement.GetProperty("run_id").GetString()!;
