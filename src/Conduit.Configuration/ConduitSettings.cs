@@ -186,8 +186,8 @@ public sealed class RunsSettings
 public sealed class ClusterSettings
 {
     /// <summary>
-    /// <c>checkinInterval</c>: how often a daemon records that it is alive; one silent for about twice this long is
-    /// declared dead and its runs are recovered elsewhere. <value>Default: 7.5 s (<c>7500ms</c>).</value>
+    /// <c>checkinInterval</c>: how often a daemon records that it is alive; one silent for this long plus 7.5 s (Quartz's
+    /// check-in misfire threshold) is declared dead and its runs are recovered elsewhere. <value>Default: 7.5 s (<c>7500ms</c>).</value>
     /// </summary>
     public required TimeSpan CheckinInterval { get; init; }
 }
