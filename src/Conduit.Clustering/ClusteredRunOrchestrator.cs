@@ -423,6 +423,19 @@ internal sealed partial class ClusteredRunOrchestrator : IRunOrchestrator, IRunC
 
     private async Task StartAsync()
     {
+        try
+        {
+            await JoinAsync().ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LogStartFailed(_logger, exception);
+            throw;
+        }
+    }
+
+    private async Task JoinAsync()
+    {
         await _store.InitializeAsync(_shutdown.Token).ConfigureAwait(false);
         _listener = Task.Run(ListenAsync);
         _cancelPoller = Task.Run(PollCancelsAsync);
@@ -627,6 +640,9 @@ internal sealed partial class ClusteredRunOrchestrator : IRunOrchestrator, IRunC
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Joined the run cluster as {NodeId} (up to {MaxActiveRuns} runs at once, check-in every {CheckinInterval})")]
     private static partial void LogJoined(ILogger logger, string nodeId, int maxActiveRuns, TimeSpan checkinInterval);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not join the run cluster (PostgreSQL migrations or the Quartz scheduler); runs are unavailable on this daemon")]
+    private static partial void LogStartFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Run {RunId} was recovered: daemon {PreviousNode} stopped while executing it; continuing on {NodeId}")]
     private static partial void LogRecovered(ILogger logger, string runId, string? previousNode, string nodeId);
