@@ -318,24 +318,24 @@ internal sealed partial class ClusteredRunOrchestrator : IRunOrchestrator, IRunC
     internal async Task ExecuteJobAsync(string runId, bool recovering, CancellationToken cancellationToken)
     {
         var now = _timeProvider.GetUtcNow();
-        var claim = await _store.ClaimAsync(runId, now, cancellationToken).ConfigureAwait(false);
+        var claim = await _store.ClaimAsync(runId, recovering, now, cancellationToken).ConfigureAwait(false);
         if (claim is not { } claimed)
         {
             await DeleteJobAsync(runId).ConfigureAwait(false);
             return; // canceled while queued, or gone
         }
 
-        var (previous, previousNode) = claimed;
+        var (previous, previousNode, isOurs) = claimed;
+        if (!isOurs || _active.ContainsKey(runId))
+        {
+            // Quartz fires a run's job once; a second fire that is not a recovery would be a double execution.
+            LogUnexpectedFire(_logger, runId, previousNode);
+            return;
+        }
+
         var firstAttempt = 1;
         if (previous.Status == RunStatus.Running)
         {
-            if (!recovering && previousNode != NodeId)
-            {
-                // Quartz fires a run's job once; a second fire that is not a recovery would be a double execution.
-                LogUnexpectedFire(_logger, runId, previousNode);
-                return;
-            }
-
             firstAttempt = await RecordInterruptionAsync(previous, previousNode, cancellationToken).ConfigureAwait(false);
             if (firstAttempt > previous.MaxAttempts)
             {
@@ -501,7 +501,14 @@ internal sealed partial class ClusteredRunOrchestrator : IRunOrchestrator, IRunC
         }
         catch (ObjectAlreadyExistsException)
         {
-            // Another daemon scheduled it first.
+            // The job is stored already: by another daemon (then its trigger exists too), or without a trigger.
+            try
+            {
+                await _scheduler!.ScheduleJob(trigger, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            catch (ObjectAlreadyExistsException)
+            {
+            }
         }
     }
 

@@ -75,11 +75,12 @@ internal sealed class PostgresRunStore(NpgsqlDataSource dataSource, string nodeI
         throw new NotSupportedException("A cluster dispatches runs through Quartz; see ClusteredRunOrchestrator.");
 
     /// <summary>
-    /// Makes this node the run's executor: a queued run becomes running; a running one (its node died and Quartz
-    /// recovered the job here) keeps running under this node. Returns the run as it was and its previous node, or
-    /// <see langword="null"/> when the run is missing or already ended (for example canceled while queued).
+    /// Makes this node the run's executor: a queued run becomes running; a running one keeps running under this node
+    /// only when <paramref name="recovering"/> (its node died and Quartz recovered the job here), else it is left alone
+    /// (<c>Claimed</c> false). Returns the run as it was and its previous node, or <see langword="null"/> when the run
+    /// is missing or already ended (for example canceled while queued).
     /// </summary>
-    public async Task<(RunRecord Previous, string? PreviousNode)?> ClaimAsync(string runId, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<(RunRecord Previous, string? PreviousNode, bool Claimed)?> ClaimAsync(string runId, bool recovering, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -103,11 +104,16 @@ internal sealed class PostgresRunStore(NpgsqlDataSource dataSource, string nodeI
             return null;
         }
 
+        if (previous.Status == RunStatus.Running && !recovering)
+        {
+            return (previous, previousNode, false);
+        }
+
         var claimed = RunRecords.Copy(previous, status: RunStatus.Running, startedAt: previous.StartedAt ?? now);
         await ExecuteAsync(connection, transaction, "UPDATE conduit_runs SET status = 'running', owner_node = @node, record_json = @json WHERE run_id = @id;", cancellationToken,
             ("id", runId), ("node", nodeId), ("json", Serialize(claimed))).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return (previous, previousNode);
+        return (previous, previousNode, true);
     }
 
     public async Task<RunRecord?> CancelIfQueuedAsync(string runId, DateTimeOffset now, CancellationToken cancellationToken)
@@ -187,13 +193,14 @@ internal sealed class PostgresRunStore(NpgsqlDataSource dataSource, string nodeI
         return result;
     }
 
-    /// <summary>Queued runs that have no Quartz job (their daemon stopped between storing and scheduling them).</summary>
+    /// <summary>Queued runs that have no Quartz trigger (their daemon stopped between storing and scheduling them).</summary>
     public async Task<IReadOnlyList<string>> QueuedWithoutJobAsync(string jobGroup, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand("""
             SELECT r.run_id FROM conduit_runs r
-            WHERE r.status = 'queued' AND NOT EXISTS (SELECT 1 FROM qrtz_job_details j WHERE j.job_group = @group AND j.job_name = r.run_id)
+            WHERE r.status = 'queued' AND NOT EXISTS (SELECT 1 FROM qrtz_triggers t WHERE t.trigger_group = @group AND t.trigger_name = r.run_id)
+              AND NOT EXISTS (SELECT 1 FROM qrtz_fired_triggers f WHERE f.trigger_group = @group AND f.trigger_name = r.run_id)
             ORDER BY r.seq;
             """, connection);
         command.Parameters.AddWithValue("group", jobGroup);

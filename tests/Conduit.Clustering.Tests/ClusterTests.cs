@@ -137,6 +137,31 @@ public sealed class ClusterTests(PostgresServer server)
     }
 
     [Fact]
+    public async Task A_run_stored_by_a_daemon_that_died_before_scheduling_it_is_scheduled_by_the_next_daemon_to_start()
+    {
+        await using var cluster = await TestCluster.CreateAsync(server);
+        await cluster.StartNodeAsync("client", o => o.ExecuteRuns = false); // migrates the schema
+        await using var dataSource = NpgsqlDataSource.Create(cluster.ConnectionString);
+        var store = new PostgresRunStore(dataSource, "dead", TimeProvider.System);
+        var run = new RunRecord
+        {
+            RunId = "run_stored_only",
+            ProjectId = "demo",
+            PolicyId = "work.v1",
+            Status = RunStatus.Queued,
+            Runner = new RunnerRef { Provider = "claude" },
+            CreatedAt = DateTimeOffset.UtcNow,
+            MaxAttempts = 1,
+        };
+        await store.InsertQueuedRunAsync(run, "claude", null, CancellationToken.None); // and then the daemon died
+
+        var (node, agent) = await cluster.StartNodeAsync("a");
+
+        Assert.Equal(RunStatus.Succeeded, (await node.FinishedAsync(run.RunId)).Status);
+        Assert.Single(agent.Requests);
+    }
+
+    [Fact]
     public async Task The_queue_limit_counts_the_runs_queued_on_every_daemon()
     {
         await using var cluster = await TestCluster.CreateAsync(server);
