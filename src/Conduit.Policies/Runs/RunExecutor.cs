@@ -56,11 +56,15 @@ internal sealed partial class RunExecutor(
     private readonly TimeProvider timeProvider = timeProvider;
     private readonly ILogger logger = logger;
 
-    public async Task<RunRecord> ExecuteAsync(RunRecord claimed, CancellationToken cancel, CancellationToken shutdown)
+    /// <summary>
+    /// Executes <paramref name="claimed"/>. <paramref name="firstAttemptIndex"/> is above 1 when the run resumes after
+    /// earlier attempts were interrupted (a recovered run in a cluster): they count against <c>max_attempts</c>.
+    /// </summary>
+    public async Task<RunRecord> ExecuteAsync(RunRecord claimed, CancellationToken cancel, CancellationToken shutdown, int firstAttemptIndex = 1)
     {
         using var telemetry = RunTelemetry.StartRun(claimed);
         LogRunStarted(logger, claimed.RunId, claimed.PolicyId, claimed.ProjectId);
-        var state = new RunState(this, claimed, cancel, shutdown);
+        var state = new RunState(this, claimed, firstAttemptIndex, cancel, shutdown);
         try
         {
             return telemetry.End(await state.RunAsync().ConfigureAwait(false));
@@ -105,9 +109,11 @@ internal sealed partial class RunExecutor(
         private PreviousFailure? _feedback;
         private bool _escalateNow;
         private int _attemptIndex;
+        private readonly int _firstAttemptIndex;
 
-        public RunState(RunExecutor executor, RunRecord run, CancellationToken cancel, CancellationToken shutdown)
+        public RunState(RunExecutor executor, RunRecord run, int firstAttemptIndex, CancellationToken cancel, CancellationToken shutdown)
         {
+            _firstAttemptIndex = Math.Max(1, firstAttemptIndex);
             _x = executor;
             _run = run;
             _cancel = cancel;
@@ -206,16 +212,17 @@ internal sealed partial class RunExecutor(
         {
             var policy = _policy!;
             var maxAttempts = _run.MaxAttempts;
-            if (maxAttempts <= 1)
+            var first = _firstAttemptIndex;
+            if (maxAttempts - first < 1)
             {
-                return await RunAttemptAsync(1).ConfigureAwait(false);
+                return await RunAttemptAsync(first).ConfigureAwait(false);
             }
 
             var backoff = policy.Backoff;
             var retry = new RetryStrategyOptions<AttemptOutcome>
             {
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result?.Decision is AttemptDecision.Retry or AttemptDecision.Escalate),
-                MaxRetryAttempts = maxAttempts - 1,
+                MaxRetryAttempts = maxAttempts - first,
                 BackoffType = DelayBackoffType.Exponential,
                 Delay = backoff.Initial,
                 MaxDelay = backoff.Max,
@@ -237,7 +244,7 @@ internal sealed partial class RunExecutor(
             }
 
             var pipeline = new ResiliencePipelineBuilder<AttemptOutcome> { TimeProvider = _x.timeProvider }.AddRetry(retry).Build();
-            var attempt = 0;
+            var attempt = first - 1;
             return await pipeline.ExecuteAsync(
                 async _ =>
                 {
