@@ -4,9 +4,15 @@
 // run: the same N agents started directly with Process and read to the end, no daemon.
 //
 //   dotnet run -c Release --project benchmarks/Conduit.LoadTest -- [--conduit PATH] [--runs 100] [--agent-ms 1000] [--lines 5] [--rounds 3]
+//   dotnet run -c Release --project benchmarks/Conduit.LoadTest -- fake-model-env FILE   (the fake model API for benchmarks/run.sh)
 using System.Diagnostics;
 using System.Globalization;
 using Conduit.LoadTest;
+
+if (args is ["fake-model-env", var environmentFile])
+{
+    return await FakeModelEnvironmentFile.RunAsync(environmentFile, CancellationToken.None);
+}
 
 var options = LoadTestOptions.Parse(args);
 var root = Directory.CreateTempSubdirectory("conduit-load-").FullName;
@@ -59,6 +65,8 @@ finally
 {
     Directory.Delete(root, recursive: true);
 }
+
+return 0;
 
 static double Median(IEnumerable<double> values) => Percentile(values.Order().ToArray(), 0.5);
 
