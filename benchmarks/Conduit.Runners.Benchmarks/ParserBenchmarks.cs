@@ -1,6 +1,7 @@
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using Conduit.Runners.Parsing;
+using Conduit.Runners.Pricing;
 using Conduit.Runners.Processes;
 
 namespace Conduit.Runners.Benchmarks;
@@ -55,6 +56,20 @@ public class ParserBenchmarks
         return tokens;
     }
 
+    /// <summary>Each decoded line parsed into a <see cref="JsonDocument"/> and disposed, nothing read from it.</summary>
+    [Benchmark]
+    public int JsonDocumentPerLine()
+    {
+        var count = 0;
+        foreach (var line in _stream.Lines)
+        {
+            using var document = JsonDocument.Parse(line);
+            count += document.RootElement.ValueKind == JsonValueKind.Object ? 1 : 0;
+        }
+
+        return count;
+    }
+
     /// <summary>Decoded lines through a fresh parser; returns the number of events.</summary>
     [Benchmark]
     public int ParseLines()
@@ -103,9 +118,13 @@ public class ParserBenchmarks
         return count;
     }
 
+    // As in a runner: one price table and one Codex usage ledger for every run, a fresh parser per run.
+    private static readonly PriceTable Prices = new();
+    private static readonly CodexThreadUsageLedger CodexUsage = new();
+
     internal static IAgentStreamParser CreateParser(string provider)
     {
-        var context = new AgentStreamParserContext { CodexUsageLedger = new CodexThreadUsageLedger() };
+        var context = new AgentStreamParserContext { PriceTable = Prices, CodexUsageLedger = CodexUsage };
         return provider switch
         {
             "claude" => new ClaudeStreamParser(context),
