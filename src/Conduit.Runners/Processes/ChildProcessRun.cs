@@ -376,23 +376,22 @@ internal sealed class ChildProcessRun : IAsyncDisposable
         }
     }
 
-    // Pipes from Process are not cancellable on Unix (a read is a blocking read), so each pump is a blocking read loop
-    // on a thread of its own. A pump that is stopped while a read is blocked ends when the last writer of the pipe is
-    // killed; its lines are then dropped.
-    private Task StartPump(Stream stream, bool isStandardError) => Task.Factory.StartNew(
-        () => Pump(stream, isStandardError),
-        CancellationToken.None,
-        TaskCreationOptions.LongRunning,
-        TaskScheduler.Default);
+    // Each pump reads its pipe asynchronously: on Linux the pipes of Process are socket-backed and driven by the
+    // runtime's epoll thread, so a fan-out of a hundred runs holds no thread per pipe. A read cannot be cancelled; a
+    // pump that is stopped while a read is pending ends when the last writer of the pipe is killed (the tree kill), and
+    // what it reads then is dropped.
+    private Task StartPump(Stream stream, bool isStandardError) => PumpAsync(stream, isStandardError);
 
-    private void Pump(Stream stream, bool isStandardError)
+    private async Task PumpAsync(Stream stream, bool isStandardError)
     {
+        // Never run the loop on the constructor's thread: the first read completes asynchronously or on the pool.
+        await Task.Yield();
         var splitter = new Utf8LineSplitter(isStandardError ? OnStandardErrorLine : OnStandardOutputLine);
         var buffer = new byte[16 * 1024];
         try
         {
             int read;
-            while (!_stopReading && (read = stream.Read(buffer)) > 0)
+            while (!_stopReading && (read = await stream.ReadAsync(buffer.AsMemory(), CancellationToken.None).ConfigureAwait(false)) > 0)
             {
                 Volatile.Write(ref _lastOutputTimestamp, _timeProvider.GetTimestamp());
                 splitter.Append(buffer.AsSpan(0, read));
@@ -406,7 +405,7 @@ internal sealed class ChildProcessRun : IAsyncDisposable
         }
         finally
         {
-            stream.Dispose();
+            await stream.DisposeAsync().ConfigureAwait(false);
         }
     }
 

@@ -24,6 +24,7 @@ internal sealed class ProcessTree
     private readonly Action _killRootTree;
     private readonly bool _rootLeadsGroup;
     private readonly TimeProvider _timeProvider;
+    private readonly long _rootStartTime;
 
     public ProcessTree(string marker, int rootProcessId, bool rootLeadsGroup, Func<bool> rootExited, Action killRootTree, TimeProvider timeProvider)
     {
@@ -33,12 +34,16 @@ internal sealed class ProcessTree
         _rootLeadsGroup = rootLeadsGroup;
         _rootExited = rootExited;
         _timeProvider = timeProvider;
+
+        // Only a process started at or after the child can carry its fresh marker: the scan skips reading the
+        // environment of every older process on the machine (0 when the child is already gone: read them all).
+        _rootStartTime = HasProcFileSystem && ProcStat.TryRead(rootProcessId, out var rootStat) ? rootStat.StartTime : 0;
     }
 
     /// <summary>The direct child.</summary>
     public int RootProcessId { get; }
 
-    private static bool HasProcFileSystem => OperatingSystem.IsLinux() && Directory.Exists("/proc/self");
+    private static readonly bool HasProcFileSystem = OperatingSystem.IsLinux() && Directory.Exists("/proc/self");
 
     /// <summary>The live members of the tree now, this process excluded.</summary>
     public HashSet<int> FindLiveMembers()
@@ -56,6 +61,7 @@ internal sealed class ProcessTree
 
         var self = Environment.ProcessId;
         var parents = new Dictionary<int, int>();
+        var scratch = new byte[4096];
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(directory), out var pid) || pid == self
@@ -66,7 +72,8 @@ internal sealed class ProcessTree
 
             parents[pid] = stat.ParentProcessId;
             var inGroup = _rootLeadsGroup && (stat.ProcessGroupId == RootProcessId || stat.SessionId == RootProcessId);
-            if ((pid == RootProcessId && !_rootExited()) || inGroup || CarriesMarker(pid))
+            if ((pid == RootProcessId && !_rootExited()) || inGroup
+                || (stat.StartTime >= _rootStartTime && ProcFile.Contains(pid, "environ", _markerBytes, scratch)))
             {
                 members.Add(pid);
             }
@@ -165,20 +172,6 @@ internal sealed class ProcessTree
             {
                 return false;
             }
-        }
-    }
-
-    private bool CarriesMarker(int pid)
-    {
-        try
-        {
-            // The initial environment of the process: NUL-separated NAME=value entries.
-            var environ = File.ReadAllBytes($"/proc/{pid}/environ");
-            return environ.AsSpan().IndexOf(_markerBytes) >= 0;
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            return false;
         }
     }
 }

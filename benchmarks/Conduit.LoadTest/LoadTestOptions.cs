@@ -1,0 +1,63 @@
+using System.Globalization;
+
+namespace Conduit.LoadTest;
+
+/// <summary>The load test's options, from <c>--name value</c> arguments.</summary>
+internal sealed class LoadTestOptions
+{
+    /// <summary>--conduit PATH: the <c>conduit</c> CLI to start as the daemon (an apphost or <c>conduit.dll</c>).</summary>
+    public required string Conduit { get; init; }
+
+    /// <summary>--runs N: concurrent runs (default 100).</summary>
+    public int Runs { get; init; } = 100;
+
+    /// <summary>--agent-ms N: how long the fake agent runs (default 1000).</summary>
+    public int AgentMilliseconds { get; init; } = 1000;
+
+    /// <summary>--lines N: timestamped lines each agent prints, spread over its run (default 5).</summary>
+    public int Lines { get; init; } = 5;
+
+    /// <summary>--rounds N: how many times the whole fan-out is repeated; the best round is reported too (default 3).</summary>
+    public int Rounds { get; init; } = 3;
+
+    public static LoadTestOptions Parse(string[] args)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"Expected --name value, got \"{args[i]}\".");
+            }
+
+            values[args[i][2..]] = args[i + 1];
+        }
+
+        return new LoadTestOptions
+        {
+            Conduit = values.GetValueOrDefault("conduit") ?? FindConduit(),
+            Runs = Int(values, "runs", 100),
+            AgentMilliseconds = Int(values, "agent-ms", 1000),
+            Lines = Int(values, "lines", 5),
+            Rounds = Int(values, "rounds", 3),
+        };
+    }
+
+    private static int Int(Dictionary<string, string> values, string name, int fallback) =>
+        values.TryGetValue(name, out var text) ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
+
+    // The Release build of src/Conduit.Cli in this checkout.
+    private static string FindConduit()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            var candidate = Path.Combine(directory.FullName, "src", "Conduit.Cli", "bin", "Release", "net10.0", "conduit.dll");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new ArgumentException("No --conduit given and no src/Conduit.Cli/bin/Release/net10.0/conduit.dll found: build the CLI in Release first.");
+    }
+}
