@@ -106,6 +106,7 @@ internal sealed class ProcessTree
     public async Task<int?> KillAsync(TimeSpan gracePeriod)
     {
         int? rootGoneAfter = null;
+        int? lastSignalToLiveRoot = null;
         foreach (var signal in EscalationSignals)
         {
             var members = FindLiveMembers();
@@ -116,6 +117,11 @@ internal sealed class ProcessTree
 
             var rootAliveBefore = !_rootExited();
             Signal(members, signal);
+            if (rootAliveBefore)
+            {
+                lastSignalToLiveRoot = signal;
+            }
+
             var gone = await WaitUntilGoneAsync(gracePeriod).ConfigureAwait(false);
             if (rootAliveBefore && rootGoneAfter is null && _rootExited())
             {
@@ -126,6 +132,13 @@ internal sealed class ProcessTree
             {
                 break;
             }
+        }
+
+        // The root can be gone from /proc (reaped) a moment before the runtime reports it as exited: a root that was
+        // signalled while alive was stopped by the last signal it got, not by itself.
+        if (rootGoneAfter is null && lastSignalToLiveRoot is not null)
+        {
+            rootGoneAfter = lastSignalToLiveRoot;
         }
 
         return rootGoneAfter;
