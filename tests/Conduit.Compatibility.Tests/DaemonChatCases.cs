@@ -89,6 +89,13 @@ public sealed class DaemonChatCases : IDisposable
             Assert.Equal("hello from fake model", saved["finalMessage"]!.GetValue<string>());
             Assert.Equal(100, saved["usage"]!["inputTokens"]!.GetValue<long>());
             Assert.Equal("completed", saved["exit"]!["finalState"]!.GetValue<string>());
+
+            // Over SSE, debug sends the stderr lines as `stderr` events, as the original did.
+            using var streamed = await daemon.PostJsonAsync("/chat", """{"project_id":"p","prompt":"again"}""", accept: "text/event-stream");
+            using var sse = new SseStream(await streamed.Content.ReadAsStreamAsync());
+            var stderr = (await sse.ReadToEndAsync()).Single(e => e.Name == "stderr");
+            Assert.Equal("agent warning", JsonNode.Parse(stderr.Data)!["chunk"]!.GetValue<string>());
+            Assert.Equal("stderr", JsonNode.Parse(stderr.Data)!["stream"]!.GetValue<string>());
         }
 
         // A new daemon does not hold the thread in memory: it reads the files.

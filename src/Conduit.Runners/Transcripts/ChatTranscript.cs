@@ -17,6 +17,7 @@ public sealed partial class ChatTranscript : IDisposable
     private readonly StreamWriter _stderr;
     private int _lastStdoutLine;
     private string? _lastStdoutRaw;
+    private bool _closed;
 
     private ChatTranscript(string directory, ChatTranscriptTurn turn)
     {
@@ -66,6 +67,11 @@ public sealed partial class ChatTranscript : IDisposable
 
         lock (_gate)
         {
+            if (_closed)
+            {
+                return;
+            }
+
             // One stdout line can become several events (text, usage, ...): each line is written once.
             if (agentEvent.LineNumber is { } line ? line <= _lastStdoutLine : ReferenceEquals(raw, _lastStdoutRaw))
             {
@@ -83,7 +89,10 @@ public sealed partial class ChatTranscript : IDisposable
     {
         lock (_gate)
         {
-            _stderr.WriteLine(line);
+            if (!_closed)
+            {
+                _stderr.WriteLine(line);
+            }
         }
     }
 
@@ -93,8 +102,11 @@ public sealed partial class ChatTranscript : IDisposable
         ArgumentNullException.ThrowIfNull(exit);
         lock (_gate)
         {
-            _stdout.Flush();
-            _stderr.Flush();
+            if (!_closed)
+            {
+                _stdout.Flush();
+                _stderr.Flush();
+            }
         }
 
         try
@@ -165,11 +177,12 @@ public sealed partial class ChatTranscript : IDisposable
         }
     }
 
-    /// <summary>Closes the log files.</summary>
+    /// <summary>Closes the log files; lines that arrive later are dropped.</summary>
     public void Dispose()
     {
         lock (_gate)
         {
+            _closed = true;
             _stdout.Dispose();
             _stderr.Dispose();
         }

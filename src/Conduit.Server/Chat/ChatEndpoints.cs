@@ -125,7 +125,7 @@ internal static class ChatEndpoints
             WorkingDirectory = cwd ?? projectPath,
             ResumeSessionId = resume,
             Args = args,
-            OnStandardErrorLine = item.AddStandardErrorLine,
+            OnStandardErrorLine = line => item.AddStandardErrorLine(line, timeProvider.GetUtcNow()),
         };
         registry.Start(item, runner, request);
 
@@ -167,6 +167,9 @@ internal static class ChatEndpoints
                     }
 
                     await sse.EventAsync("agent", JsonSerializer.Serialize(agentEvent, ConduitJson.Options), id: null, cancellationToken).ConfigureAwait(false);
+                    break;
+                case ChatSignalKind.StandardError when options.Debug && signal.Line is { } stderrLine:
+                    await sse.EventAsync("stderr", Json(ids, ("stream", "stderr"), ("chunk", stderrLine), ("emittedAt", signal.At)), id: null, cancellationToken).ConfigureAwait(false);
                     break;
             }
         }

@@ -37,8 +37,11 @@ internal sealed class ChatItem
 
     public CancellationTokenSource Cancellation { get; } = new();
 
-    /// <summary>What happened, for the one request that started the turn (SSE). Unbounded: a turn's output is finite.</summary>
-    public Channel<ChatSignal> Signals { get; } = Channel.CreateUnbounded<ChatSignal>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    /// <summary>
+    /// What happened, for the one request that started the turn (SSE). Unbounded: a turn's output is finite. Written by
+    /// the turn's loop and by the runner's stderr callback.
+    /// </summary>
+    public Channel<ChatSignal> Signals { get; } = Channel.CreateUnbounded<ChatSignal>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
 
     public Task Finished => _finished.Task;
 
@@ -72,8 +75,8 @@ internal sealed class ChatItem
 
     public bool IsTerminal => State is ChatState.Completed or ChatState.Failed or ChatState.Cancelled;
 
-    /// <summary>Keeps one stderr line of the agent CLI (for the debug answer and <c>stderr.log</c>).</summary>
-    public void AddStandardErrorLine(string line)
+    /// <summary>Keeps one stderr line of the agent CLI (for the debug answer, the SSE <c>stderr</c> event and <c>stderr.log</c>).</summary>
+    public void AddStandardErrorLine(string line, DateTimeOffset at)
     {
         lock (_gate)
         {
@@ -81,6 +84,7 @@ internal sealed class ChatItem
         }
 
         Transcript?.WriteStandardErrorLine(line);
+        Signals.Writer.TryWrite(new ChatSignal { Kind = ChatSignalKind.StandardError, Line = line, At = at });
     }
 
     public void MarkRunning(DateTimeOffset at)
@@ -152,6 +156,9 @@ internal sealed class ChatSignal
 
     public AgentEvent? Event { get; init; }
 
+    /// <summary>The stderr line of a <see cref="ChatSignalKind.StandardError"/> signal.</summary>
+    public string? Line { get; init; }
+
     public required DateTimeOffset At { get; init; }
 }
 
@@ -159,6 +166,7 @@ internal enum ChatSignalKind
 {
     Started,
     Agent,
+    StandardError,
     Finished,
 }
 
