@@ -2,6 +2,9 @@
 # Installs what the test suites need beyond the .NET SDK (Debian packages), only what is missing:
 #   chromium      the daemon's browser tests (/status, /docs, /playground).
 #   xclip, xvfb   the clipboard tests (conduit request watch) use a real xclip on a private Xvfb display.
+#   postgresql    the scale-out tests (tests/Conduit.Clustering.Tests) start a throwaway PostgreSQL server of their own
+#                 (initdb + pg_ctl in a temp dir, as the `postgres` user the package creates); nothing uses the
+#                 package's own cluster.
 # Idempotent: does nothing when everything is already there. test.sh calls it.
 set -euo pipefail
 
@@ -9,6 +12,7 @@ need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v xclip >/dev/null 2>&1 || need+=(xclip)
 command -v Xvfb >/dev/null 2>&1 || need+=(xvfb)
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null && id postgres >/dev/null 2>&1 || need+=(postgresql)
 
 if [ ${#need[@]} -eq 0 ]; then
   echo "install-test-deps: nothing to install"

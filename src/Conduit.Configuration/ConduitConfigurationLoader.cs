@@ -33,6 +33,7 @@ public static class ConduitConfigurationLoader
           prices: {}
           store: { provider: sqlite, connectionString: null }
           runs: { defaultTimeout: null }
+          cluster: { checkinInterval: 7500ms }
         """;
 
     /// <summary>Loads the effective configuration; throws <see cref="ConfigurationFileException"/> naming the file, line, column and key of the first problem (and listing the others).</summary>

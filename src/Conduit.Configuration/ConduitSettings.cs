@@ -29,6 +29,9 @@ public sealed class ConduitSettings
 
     /// <summary><c>conduit.runs</c>.</summary>
     public required RunsSettings Runs { get; init; }
+
+    /// <summary><c>conduit.cluster</c>: scale-out, used when <c>store.provider</c> is <c>postgres</c>.</summary>
+    public required ClusterSettings Cluster { get; init; }
 }
 
 /// <summary><c>conduit.runners.&lt;provider&gt;</c>: how one provider's CLI is started.</summary>
@@ -159,13 +162,16 @@ public sealed class ModelPrice
 /// <summary><c>conduit.store</c>: where runs are stored.</summary>
 public sealed class StoreSettings
 {
-    /// <summary><c>provider</c>: only <c>sqlite</c>. <value>Default: <c>sqlite</c>.</value></summary>
+    /// <summary>
+    /// <c>provider</c>: <c>sqlite</c> (one daemon, the embedded default) or <c>postgres</c> (several daemons share one run
+    /// queue; see docs/scale-out.md). <value>Default: <c>sqlite</c>.</value>
+    /// </summary>
     public required string Provider { get; init; }
 
     /// <summary><c>connectionString</c> as configured; null for the default.</summary>
     public string? ConnectionString { get; init; }
 
-    /// <summary>The connection string to use: the configured one, else <c>Data Source=&lt;stateDir&gt;/conduit.db</c>.</summary>
+    /// <summary>The connection string to use: the configured one, else (sqlite only) <c>Data Source=&lt;stateDir&gt;/conduit.db</c>; postgres has no default.</summary>
     public required string EffectiveConnectionString { get; init; }
 }
 
@@ -174,4 +180,14 @@ public sealed class RunsSettings
 {
     /// <summary><c>defaultTimeout</c>: a run's time budget when neither request nor policy sets one. <value>Default: null, no limit.</value></summary>
     public TimeSpan? DefaultTimeout { get; init; }
+}
+
+/// <summary><c>conduit.cluster</c>: how the daemons of a scale-out cluster watch each other.</summary>
+public sealed class ClusterSettings
+{
+    /// <summary>
+    /// <c>checkinInterval</c>: how often a daemon records that it is alive; one silent for this long plus 7.5 s (Quartz's
+    /// check-in misfire threshold) is declared dead and its runs are recovered elsewhere. <value>Default: 7.5 s (<c>7500ms</c>).</value>
+    /// </summary>
+    public required TimeSpan CheckinInterval { get; init; }
 }

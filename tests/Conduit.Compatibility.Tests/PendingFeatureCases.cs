@@ -6,9 +6,8 @@ namespace Conduit.Compatibility.Tests;
 
 /// <summary>
 /// Section 9 cases 23 to 25 and <c>conduit runs create</c>, written against the documented interface (original-conduit.md
-/// sections 1, 2, 6 and 9): the attempt/check output routes (23), <c>conduit init</c> (24), <c>conduit runs watch
-/// --attempts</c> (25) and <c>runs create</c>. Case 24 needs <c>conduit init</c>, which is being built on another branch:
-/// it carries the <c>PendingFeature</c> category until that merges (<c>--filter "Category!=PendingFeature"</c> leaves it out).
+/// sections 1, 2, 6 and 9) before those features existed: the attempt/check output routes (23), <c>conduit init</c> (24),
+/// <c>conduit runs watch --attempts</c> (25) and <c>runs create</c>. All of them pass now.
 /// </summary>
 public sealed class PendingFeatureCases : IDisposable
 {
@@ -56,7 +55,6 @@ public sealed class PendingFeatureCases : IDisposable
     }
 
     [Fact]
-    [Trait("Category", "PendingFeature")]
     public async Task Case24_init_writes_the_default_policy_with_the_worktree_hook_only_in_a_git_repository()
     {
         await RunGitAsync("init", "-q");

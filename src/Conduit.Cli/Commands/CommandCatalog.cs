@@ -18,5 +18,7 @@ internal static class CommandCatalog
         yield return RuntimeCommand.Create(environment);
         yield return FanoutCommand.Create(environment);
         yield return RequestCommand.Create(environment);
+        yield return InstallCommand.Create(environment);
+        yield return InitCommand.Create(environment);
     }
 }

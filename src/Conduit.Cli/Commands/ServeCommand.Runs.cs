@@ -15,7 +15,18 @@ internal static partial class ServeCommand
     static partial void AddRunServices(IServiceCollection services, ConduitConfiguration configuration)
     {
         services.AddSingleton<IProjectResolver>(new ConfigurationProjectResolver(new ProjectRegistry(configuration)));
-        services.AddConduitRuns(options => options.ConfigureFrom(configuration.Settings));
+        if (configuration.Settings.Store.Provider == "postgres")
+        {
+            // Scale-out: this daemon joins the run cluster on PostgreSQL (docs/scale-out.md).
+            services.AddConduitClusteredRuns(
+                options => options.ConfigureFrom(configuration.Settings),
+                cluster => cluster.ConfigureFrom(configuration.Settings));
+        }
+        else
+        {
+            services.AddConduitRuns(options => options.ConfigureFrom(configuration.Settings));
+        }
+
         services.AddHostedService<RunOrchestratorStartup>();
     }
 

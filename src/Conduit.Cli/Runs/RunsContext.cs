@@ -64,13 +64,23 @@ internal sealed class RunsContext : IAsyncDisposable
 
         services.AddSingleton<IProjectResolver>(projects);
         services.AddSingleton(environment.TimeProvider);
-        services.AddConduitRuns(options =>
+        void ConfigureRuns(ConduitRunsOptions options)
         {
             options.ConfigureFrom(configuration.Settings);
             options.StateDirectory = stateDirectory;
             options.ExecuteRuns = executeOnly is not null;
             options.ExecuteOnlyRunIds = executeOnly;
-        });
+        }
+
+        if (configuration.Settings.Store.Provider == "postgres")
+        {
+            // A client of the run cluster: it submits and inspects runs; the daemons execute them.
+            services.AddConduitClusteredRuns(ConfigureRuns, cluster => cluster.ConfigureFrom(configuration.Settings));
+        }
+        else
+        {
+            services.AddConduitRuns(ConfigureRuns);
+        }
         return new RunsContext(services.BuildServiceProvider(), stateDirectory, projects);
     }
 

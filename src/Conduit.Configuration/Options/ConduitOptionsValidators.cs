@@ -42,8 +42,12 @@ internal sealed class ConduitOptionsValidator :
         options.MaxRequests < 1 ? "conduit.server.throttling.maxRequests must be at least 1" : null);
 
     public ValidateOptionsResult Validate(string? name, ConduitStoreOptions options) => Result(
-        options.Provider != "sqlite" ? $"conduit.store.provider: \"{options.Provider}\" is not supported (only sqlite)" : null,
-        string.IsNullOrWhiteSpace(options.ConnectionString) ? "conduit.store.connectionString must not be empty" : null);
+        options.Provider is not ("sqlite" or "postgres") ? $"conduit.store.provider: \"{options.Provider}\" is not supported (sqlite or postgres)" : null,
+        string.IsNullOrWhiteSpace(options.ConnectionString)
+            ? options.Provider == "postgres"
+                ? "conduit.store.connectionString is required when conduit.store.provider is postgres (an Npgsql connection string)"
+                : "conduit.store.connectionString must not be empty"
+            : null);
 
     public ValidateOptionsResult Validate(string? name, ConduitRunsOptions options) => Result(
         options.DefaultTimeout <= TimeSpan.Zero ? "conduit.runs.defaultTimeout must be positive (or null)" : null);

@@ -61,7 +61,11 @@ internal static partial class ConfigBinder
             {
                 Provider = String(store, "provider") ?? "sqlite",
                 ConnectionString = connectionString,
-                EffectiveConnectionString = connectionString ?? $"Data Source={Path.Combine(stateDirectory, "conduit.db")}",
+                EffectiveConnectionString = connectionString ?? (String(store, "provider") == "postgres" ? "" : $"Data Source={Path.Combine(stateDirectory, "conduit.db")}"),
+            },
+            Cluster = new ClusterSettings
+            {
+                CheckinInterval = ShortDuration((conduit.GetMap("cluster") ?? Empty).Get("checkinInterval")) ?? TimeSpan.FromMilliseconds(7500),
             },
             Runs = new RunsSettings { DefaultTimeout = Duration((conduit.GetMap("runs") ?? Empty).Get("defaultTimeout")) },
         };
@@ -110,6 +114,15 @@ internal static partial class ConfigBinder
         : null;
 
     private static TimeSpan? Duration(ConfigNode? node) => node is ConfigScalar scalar ? ParseDuration(scalar.Value) : null;
+
+    /// <summary>A short interval: whole seconds (a number), <c>500ms</c>, <c>2s</c> or <c>1.5s</c>.</summary>
+    private static TimeSpan? ShortDuration(ConfigNode? node) => node is ConfigScalar scalar ? scalar.Value switch
+    {
+        long seconds => TimeSpan.FromSeconds(seconds),
+        string text when text.EndsWith("ms", StringComparison.Ordinal) && long.TryParse(text.AsSpan(0, text.Length - 2), NumberStyles.None, CultureInfo.InvariantCulture, out var ms) => TimeSpan.FromMilliseconds(ms),
+        string text when text.EndsWith('s') && double.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var s) => TimeSpan.FromSeconds(s),
+        _ => null,
+    } : null;
 
     /// <summary>Whole seconds (a number) or <c>1h30m</c>, <c>15m</c>, <c>30s</c>.</summary>
     internal static TimeSpan? ParseDuration(object? value)

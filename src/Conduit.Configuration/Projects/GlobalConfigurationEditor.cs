@@ -175,34 +175,7 @@ public static class GlobalConfigurationEditor
                 + (diagnostics.Count > 0 ? $" ({diagnostics[0].Problem})" : string.Empty));
         }
 
-        var directory = Path.GetDirectoryName(Path.GetFullPath(filePath))!;
-        Directory.CreateDirectory(directory);
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(filePath)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous);
-            await using (stream.ConfigureAwait(false))
-            {
-                var bytes = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(text);
-                await stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
-                await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-                stream.Flush(flushToDisk: true);
-            }
-
-            if (!OperatingSystem.IsWindows() && File.Exists(filePath))
-            {
-                File.SetUnixFileMode(temporary, File.GetUnixFileMode(filePath));
-            }
-
-            File.Move(temporary, filePath, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary))
-            {
-                File.Delete(temporary);
-            }
-        }
+        await AtomicFile.WriteAllTextAsync(filePath, text, cancellationToken).ConfigureAwait(false);
     }
 
     private static string AppendBlock(string text, string newline, string block) =>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Conduit.Policies.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
@@ -55,17 +56,23 @@ internal sealed partial class RunExecutor(
     private readonly TimeProvider timeProvider = timeProvider;
     private readonly ILogger logger = logger;
 
-    public async Task<RunRecord> ExecuteAsync(RunRecord claimed, CancellationToken cancel, CancellationToken shutdown)
+    /// <summary>
+    /// Executes <paramref name="claimed"/>. <paramref name="firstAttemptIndex"/> is above 1 when the run resumes after
+    /// earlier attempts were interrupted (a recovered run in a cluster): they count against <c>max_attempts</c>.
+    /// </summary>
+    public async Task<RunRecord> ExecuteAsync(RunRecord claimed, CancellationToken cancel, CancellationToken shutdown, int firstAttemptIndex = 1)
     {
-        var state = new RunState(this, claimed, cancel, shutdown);
+        using var telemetry = RunTelemetry.StartRun(claimed);
+        LogRunStarted(logger, claimed.RunId, claimed.PolicyId, claimed.ProjectId);
+        var state = new RunState(this, claimed, firstAttemptIndex, cancel, shutdown);
         try
         {
-            return await state.RunAsync().ConfigureAwait(false);
+            return telemetry.End(await state.RunAsync().ConfigureAwait(false));
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !shutdown.IsCancellationRequested)
         {
             LogRunCrashed(logger, exception, claimed.RunId);
-            return await state.FinishAsync(RunStatus.Failed, $"Internal error: {exception.Message}", runHooks: false).ConfigureAwait(false);
+            return telemetry.End(await state.FinishAsync(RunStatus.Failed, $"Internal error: {exception.Message}", runHooks: false).ConfigureAwait(false));
         }
         finally
         {
@@ -75,6 +82,9 @@ internal sealed partial class RunExecutor(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Run {RunId} failed with an internal error")]
     private static partial void LogRunCrashed(ILogger logger, Exception exception, string runId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} of policy {PolicyId} started (project {ProjectId})")]
+    private static partial void LogRunStarted(ILogger logger, string runId, string policyId, string projectId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} ended {Status}")]
     private static partial void LogRunEnded(ILogger logger, string runId, RunStatus status);
@@ -99,9 +109,11 @@ internal sealed partial class RunExecutor(
         private PreviousFailure? _feedback;
         private bool _escalateNow;
         private int _attemptIndex;
+        private readonly int _firstAttemptIndex;
 
-        public RunState(RunExecutor executor, RunRecord run, CancellationToken cancel, CancellationToken shutdown)
+        public RunState(RunExecutor executor, RunRecord run, int firstAttemptIndex, CancellationToken cancel, CancellationToken shutdown)
         {
+            _firstAttemptIndex = Math.Max(1, firstAttemptIndex);
             _x = executor;
             _run = run;
             _cancel = cancel;
@@ -200,16 +212,17 @@ internal sealed partial class RunExecutor(
         {
             var policy = _policy!;
             var maxAttempts = _run.MaxAttempts;
-            if (maxAttempts <= 1)
+            var first = _firstAttemptIndex;
+            if (maxAttempts - first < 1)
             {
-                return await RunAttemptAsync(1).ConfigureAwait(false);
+                return await RunAttemptAsync(first).ConfigureAwait(false);
             }
 
             var backoff = policy.Backoff;
             var retry = new RetryStrategyOptions<AttemptOutcome>
             {
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result?.Decision is AttemptDecision.Retry or AttemptDecision.Escalate),
-                MaxRetryAttempts = maxAttempts - 1,
+                MaxRetryAttempts = maxAttempts - first,
                 BackoffType = DelayBackoffType.Exponential,
                 Delay = backoff.Initial,
                 MaxDelay = backoff.Max,
@@ -231,7 +244,7 @@ internal sealed partial class RunExecutor(
             }
 
             var pipeline = new ResiliencePipelineBuilder<AttemptOutcome> { TimeProvider = _x.timeProvider }.AddRetry(retry).Build();
-            var attempt = 0;
+            var attempt = first - 1;
             return await pipeline.ExecuteAsync(
                 async _ =>
                 {
@@ -284,6 +297,8 @@ internal sealed partial class RunExecutor(
 
         private IReadOnlyList<string>? _currentArgs;
 
+        private System.Diagnostics.Activity? _attemptActivity;
+
         private async Task<AttemptOutcome> RunAttemptAsync(int index)
         {
             var policy = _policy!;
@@ -305,6 +320,8 @@ internal sealed partial class RunExecutor(
                 return new AttemptOutcome { Decision = AttemptDecision.NeedsAttention, FailureSummary = needsAttention };
             }
 
+            using var attemptActivity = RunTelemetry.StartAttempt(_run, index, runner);
+            _attemptActivity = attemptActivity;
             var attemptDirectory = Path.Combine(_runDirectory, "attempts", index.ToString(CultureInfo.InvariantCulture));
             Directory.CreateDirectory(attemptDirectory);
             var attempt = new AttemptDraft
@@ -386,6 +403,7 @@ internal sealed partial class RunExecutor(
                 var safeName = SafeName(check.Name);
                 var stdoutPath = Path.Combine(attemptDirectory, "checks", $"{order:00}-{safeName}.stdout.log");
                 var stderrPath = Path.Combine(attemptDirectory, "checks", $"{order:00}-{safeName}.stderr.log");
+                using var checkActivity = RunTelemetry.StartCheck(check.Name);
                 var ran = await _x.commands.RunAsync(new CommandInvocation
                 {
                     Command = check.Command,
@@ -400,6 +418,7 @@ internal sealed partial class RunExecutor(
                     Source = "check:" + check.Name,
                 }, Token).ConfigureAwait(false);
                 var passed = ran.Succeeded;
+                RunTelemetry.CommandEnded(checkActivity, ran, passed);
                 var effective = !passed && check.OnFail != CheckFailureAction.Ignore && !Token.IsCancellationRequested;
                 var record = new CheckResultRecord
                 {
@@ -630,6 +649,7 @@ internal sealed partial class RunExecutor(
             attempt.FailureSummary = summary;
             attempt.FinishedAt = _x.timeProvider.GetUtcNow();
             await SaveAttemptAsync(attempt).ConfigureAwait(false);
+            RunTelemetry.AttemptEnded(_attemptActivity, _run.PolicyId, attempt.Runner.Provider, status);
             _x.eventLog.Append(_run.RunId, "attempt.finished", attempt.AttemptIndex, new { attempt_id = attempt.AttemptId, status = status.ToName(), failure_summary = summary });
             if (outcome.Decision is AttemptDecision.Retry or AttemptDecision.Escalate && attempt.AttemptIndex >= _run.MaxAttempts)
             {
@@ -656,6 +676,7 @@ internal sealed partial class RunExecutor(
                 var hooksDirectory = Path.Combine(outputDirectory, "hooks");
                 Directory.CreateDirectory(hooksDirectory);
                 var resultPath = Path.Combine(hooksDirectory, $"{stageName}-{stamp}.result.json");
+                using var hookActivity = RunTelemetry.StartHook(stageName);
                 var ran = await _x.commands.RunAsync(new CommandInvocation
                 {
                     Command = hook,
@@ -669,6 +690,7 @@ internal sealed partial class RunExecutor(
                     AttemptIndex = attemptIndex == 0 ? null : (int?)attemptIndex,
                     Source = "hook:" + stageName,
                 }, token ?? Token).ConfigureAwait(false);
+                RunTelemetry.CommandEnded(hookActivity, ran);
                 _x.eventLog.Append(_run.RunId, "hook.finished", attemptIndex == 0 ? null : (int?)attemptIndex, new
                 {
                     hook = stageName,

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using Conduit.Policies.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -103,6 +104,7 @@ internal sealed partial class RunOrchestrator : IRunOrchestrator, IAsyncDisposab
             await File.WriteAllTextAsync(Path.Combine(_eventLog.RunDirectory(stored.RunId), "run.json"),
                 System.Text.Json.JsonSerializer.Serialize(stored, ConduitJson.Options), CancellationToken.None).ConfigureAwait(false);
             _eventLog.Append(stored.RunId, "run.status", null, new { status = "queued" });
+            RunTelemetry.RunQueued(stored.PolicyId);
             _wake.Release();
         }
 
@@ -188,6 +190,7 @@ internal sealed partial class RunOrchestrator : IRunOrchestrator, IAsyncDisposab
             await File.WriteAllTextAsync(Path.Combine(_eventLog.RunDirectory(runId), "run.json"),
                 System.Text.Json.JsonSerializer.Serialize(canceled, ConduitJson.Options), CancellationToken.None).ConfigureAwait(false);
             _eventLog.Append(runId, "run.status", null, new { status = "canceled", failure_summary = "Run canceled" });
+            RunTelemetry.QueuedRunCanceled(canceled.PolicyId);
             _wake.Release();
             return true;
         }
@@ -377,6 +380,7 @@ internal sealed partial class RunOrchestrator : IRunOrchestrator, IAsyncDisposab
     {
         var active = new ActiveRun();
         _active[claimed.RunId] = active;
+        RunTelemetry.RunClaimed(claimed.PolicyId);
         _ = Task.Run(async () =>
         {
             try
@@ -386,6 +390,7 @@ internal sealed partial class RunOrchestrator : IRunOrchestrator, IAsyncDisposab
             finally
             {
                 _active.TryRemove(claimed.RunId, out _);
+                RunTelemetry.RunReleased(claimed.PolicyId);
                 active.Completion.TrySetResult();
                 active.Cancel.Dispose();
                 try

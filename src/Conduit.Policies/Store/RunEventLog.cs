@@ -12,6 +12,9 @@ internal sealed class RunEventLog(string stateDirectory, TimeProvider timeProvid
 {
     private readonly ConcurrentDictionary<string, RunLog> _logs = new(StringComparer.Ordinal);
 
+    /// <summary>Called after each append, in append order, under the run's lock (a cluster mirrors events to PostgreSQL).</summary>
+    public Action<RunEvent>? Appended { get; set; }
+
     public string RunDirectory(string runId) => Path.Combine(stateDirectory, "runs", runId);
 
     public string FilePath(string runId) => Path.Combine(RunDirectory(runId), "events.jsonl");
@@ -41,6 +44,7 @@ internal sealed class RunEventLog(string stateDirectory, TimeProvider timeProvid
             var waiters = log.Waiters;
             log.Waiters = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             waiters.TrySetResult();
+            Appended?.Invoke(runEvent);
             return runEvent;
         }
     }

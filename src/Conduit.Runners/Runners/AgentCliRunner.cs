@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Runtime.CompilerServices;
+using Conduit.Runners.Diagnostics;
 using Conduit.Runners.Logging;
 using Conduit.Runners.Parsing;
 using Conduit.Runners.Processes;
@@ -47,6 +48,38 @@ internal abstract class AgentCliRunner : IAgentRunner
     public async IAsyncEnumerable<AgentEvent> StreamAsync(AgentRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        using var telemetry = AgentRunTelemetry.Start(Provider, request);
+        var events = StreamCoreAsync(request, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    telemetry.MakeCurrent();
+                    if (!await events.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        break;
+                    }
+                }
+                catch (Exception exception)
+                {
+                    telemetry.Fail(exception);
+                    throw;
+                }
+
+                telemetry.Observe(events.Current);
+                yield return events.Current;
+            }
+        }
+        finally
+        {
+            await events.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async IAsyncEnumerable<AgentEvent> StreamCoreAsync(AgentRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         if (request.Runner.Provider != Provider)
         {
             throw new ArgumentException($"The {Provider} runner cannot run a request for {request.Runner.Provider}.", nameof(request));

@@ -32,6 +32,15 @@
       el("td", { class: "mono" }, r.run_id), el("td", {}, r.project_id + " / " + r.policy_id),
       el("td", { class: cls(r.status) }, r.status), el("td", {}, "attempt " + r.attempt), el("td", {}, r.runner || "–"), el("td", {}, duration(r.duration_ms)))),
       data.runs.available ? "No run is queued or running." : "This daemon has no runs lane.");
+    document.getElementById("cluster-section").hidden = !data.cluster;
+    if (data.cluster) {
+      fill("cluster-nodes", data.cluster.nodes.map(n => el("tr", { "data-node-id": n.node_id },
+        el("td", { class: "mono" }, n.node_id + (n.is_current ? " (this daemon)" : "")),
+        el("td", { class: n.state === "alive" ? "ok" : n.state === "overdue" ? "warn" : "bad" }, n.state),
+        el("td", {}, n.last_check_in_at ? new Date(n.last_check_in_at).toLocaleTimeString() : "–"),
+        el("td", { class: "mono" }, n.active_run_ids.length ? n.active_run_ids.join(", ") : "–"))),
+        "No daemon has checked in yet.");
+    }
     fill("recent-runs", data.runs.recent.map(r => el("tr", { "data-run-id": r.run_id },
       el("td", { class: "mono" }, r.run_id), el("td", {}, r.project_id + " / " + r.policy_id),
       el("td", { class: cls(r.status) }, r.status), el("td", {}, r.attempt), el("td", {}, duration(r.duration_ms)),

@@ -55,6 +55,16 @@ internal static class StatusEndpoints
             providers.Add(new ProviderRow { Provider = provider, Installed = status?.Installed, ExecutablePath = status?.Path, Version = status?.Version, InstallHint = status?.InstallHint });
         }
 
+        ClusterSnapshot? cluster = null;
+        if (services.GetService<Conduit.Policies.IRunClusterView>() is { } clusterView)
+        {
+            var nodes = await clusterView.GetNodesAsync(cancellationToken).ConfigureAwait(false);
+            cluster = new ClusterSnapshot
+            {
+                Nodes = nodes.Select(n => new ClusterNodeRow { NodeId = n.NodeId, State = n.State, IsCurrent = n.IsCurrent, LastCheckInAt = n.LastCheckInAt, ActiveRunIds = n.ActiveRunIds }).ToArray(),
+            };
+        }
+
         var queue = options.Value.Queue;
         var snapshot = new StatusSnapshot
         {
@@ -69,6 +79,7 @@ internal static class StatusEndpoints
                 Items = chats.Snapshot().Reverse().Take(25).Select(item => ToChatRow(item, now)).ToArray(),
             },
             Runs = runs,
+            Cluster = cluster,
             Providers = providers,
             PendingRequests = (services.GetService<Conduit.Requests.PendingReviews>()?.ListPending() ?? []).Select(r => new PendingRequestRow
             {
@@ -135,9 +146,33 @@ internal sealed class StatusSnapshot
 
     [JsonPropertyName("runs")] public required RunsSnapshot Runs { get; init; }
 
+    /// <summary>The daemons sharing the run queue (scale-out); absent without a cluster.</summary>
+    [JsonPropertyName("cluster")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ClusterSnapshot? Cluster { get; init; }
+
     [JsonPropertyName("providers")] public required IReadOnlyList<ProviderRow> Providers { get; init; }
 
     [JsonPropertyName("pending_requests")] public required IReadOnlyList<PendingRequestRow> PendingRequests { get; init; }
+}
+
+internal sealed class ClusterSnapshot
+{
+    [JsonPropertyName("nodes")] public required IReadOnlyList<ClusterNodeRow> Nodes { get; init; }
+}
+
+/// <summary>One daemon of the cluster: <c>alive</c>, <c>overdue</c> (missed a check-in) or <c>failed</c>.</summary>
+internal sealed class ClusterNodeRow
+{
+    [JsonPropertyName("node_id")] public required string NodeId { get; init; }
+
+    [JsonPropertyName("state")] public required string State { get; init; }
+
+    [JsonPropertyName("is_current")] public required bool IsCurrent { get; init; }
+
+    [JsonPropertyName("last_check_in_at")] public DateTimeOffset? LastCheckInAt { get; init; }
+
+    [JsonPropertyName("active_run_ids")] public required IReadOnlyList<string> ActiveRunIds { get; init; }
 }
 
 internal sealed class ChatsSnapshot
