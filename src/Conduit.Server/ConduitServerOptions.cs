@@ -99,6 +99,7 @@ public sealed class ConduitServerOptions
             Debug = server.Debug,
             EnableDocs = server.EnableDocs,
             DefaultRunner = settings.DefaultRunner,
+            StateDirectory = settings.StateDirectory,
             Queue = new ServerQueueOptions { MaxQueuedRuns = server.Queue.MaxQueuedRuns, MaxActiveRuns = server.Queue.MaxActiveRuns },
             Throttling = new ServerThrottlingOptions
             {
@@ -115,6 +116,13 @@ public sealed class ConduitServerOptions
             },
         };
     }
+
+    /// <summary>
+    /// Where chat turns are written, as the original Conduit: <c>chats/&lt;thread&gt;/&lt;item&gt;/{prompt.txt, stdout.log,
+    /// stderr.log, final.txt, result.json}</c>; also where <c>/chat/threads</c> looks for threads it no longer holds in memory.
+    /// </summary>
+    /// <value>The default is <see langword="null"/>: no transcripts (<see cref="FromSettings"/> sets <c>conduit.stateDir</c>).</value>
+    public string? StateDirectory { get; set; }
 
     /// <summary>How many finished chat threads are kept in memory for <c>/chat/threads</c> and the dashboard.</summary>
     /// <value>The default is 200.</value>

@@ -91,6 +91,70 @@ public sealed partial class CompatibleRunsCommandsTests : IDisposable
     }
 
     [Fact]
+    public async Task Runs_commands_send_the_token_from_token_file_to_a_daemon_that_requires_one()
+    {
+        var tokenFile = Path.Combine(_sandbox.Home, "daemon.token");
+        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        var listening = new ListeningWriter();
+        var serve = ConduitCli.InvokeAsync(["serve", "--port", _port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--token-file", tokenFile], Environment(listening, TextWriter.Null), stop.Token);
+        await Task.WhenAny(listening.Seen, serve).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.False(serve.IsCompleted, "serve ended early");
+        try
+        {
+            var refused = await RunAsync("runs", "create", "--project", "billing", "--policy", "ok.v1", "--input", "{}");
+            var created = await RunAsync("runs", "create", "--project", "billing", "--policy", "ok.v1", "--input", "{}", "--token-file", tokenFile);
+            var missing = await RunAsync("runs", "get", "run_nope", "--token-file", Path.Combine(_sandbox.Home, "no-such.token"));
+
+            Assert.Equal(1, refused.Exit);
+            Assert.Contains("bearer token", refused.Error, StringComparison.OrdinalIgnoreCase);
+            Assert.True(created.Exit == 0, created.Error);
+            Assert.DoesNotContain("No Conduit daemon", created.Error);
+            var runId = CreatedPattern().Match(created.Out).Groups[1].Value;
+            var got = await RunAsync("runs", "get", runId, "--token-file", tokenFile);
+            Assert.Equal(0, got.Exit);
+            Assert.Contains($"run_id: {runId}\n", got.Out);
+            Assert.Equal(1, missing.Exit);
+            Assert.StartsWith("Error: Cannot read the daemon's token file", missing.Error);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await serve.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+    }
+
+    [Fact]
+    public async Task Runs_get_json_is_the_same_in_process_as_through_the_daemon()
+    {
+        var waited = await RunAsync("runs", "create", "--project", "billing", "--policy", "broken.v1", "--wait");
+        var runId = CreatedPattern().Match(waited.Out).Groups[1].Value;
+        var inProcess = await RunAsync("runs", "get", runId, "--attempts", "--json");
+
+        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        var listening = new ListeningWriter();
+        var serve = ConduitCli.InvokeAsync(["serve", "--port", _port.ToString(System.Globalization.CultureInfo.InvariantCulture)], Environment(listening, TextWriter.Null), stop.Token);
+        await Task.WhenAny(listening.Seen, serve).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.False(serve.IsCompleted, "serve ended early");
+        (int Exit, string Out, string Error) throughDaemon;
+        try
+        {
+            throughDaemon = await RunAsync("runs", "get", runId, "--attempts", "--json");
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await serve.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+
+        Assert.Equal((0, 0), (inProcess.Exit, throughDaemon.Exit));
+        Assert.Equal(throughDaemon.Out, inProcess.Out);
+        using var document = JsonDocument.Parse(inProcess.Out);
+        var attempt = document.RootElement.GetProperty("attempts")[0];
+        Assert.Equal($"/runs/{runId}/attempts/1/output/agent/final", attempt.GetProperty("agent_final_url").GetString());
+        Assert.Equal($"/runs/{runId}/attempts/1/output/checks/marker?stream=stderr", attempt.GetProperty("check_results")[0].GetProperty("stderr_url").GetString());
+    }
+
+    [Fact]
     public async Task Without_a_daemon_runs_create_queues_and_runs_watch_executes_the_run_in_process()
     {
         var created = await RunAsync("runs", "create", "--project", "billing", "--policy", "ok.v1", "--input", "{}", "--json");

@@ -111,7 +111,8 @@ public sealed partial class InstallInitCommandTests : IDisposable
         Assert.Equal("conduit:\n  project:\n    id: work\n", File.ReadAllText(Path.Combine(sandbox.Work, ".conduit", "config.yaml")));
         Assert.Equal($"conduit:\n  projects:\n    work:\n      path: {sandbox.Work}\n", File.ReadAllText(GlobalFile));
         var get = await sandbox.RunAsync(["projects", "get", "work"]);
-        Assert.Equal($"project_id: work\npath: {sandbox.Work}\n", get.Out.Replace(Environment.NewLine, "\n"));
+        // A git repository: `projects get` also prints the checked-out branch, as GET /projects/{id} gives it.
+        Assert.Equal($"project_id: work\npath: {sandbox.Work}\ndefault_branch: {GitHead.Branch(sandbox.Work)}\n", get.Out.Replace(Environment.NewLine, "\n"));
     }
 
     [Fact]

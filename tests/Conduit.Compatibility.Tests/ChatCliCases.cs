@@ -52,8 +52,11 @@ public sealed class ChatCliCases : IDisposable
     }
 
     [Fact]
-    public async Task Case03_resume_runs_codex_exec_resume_with_the_session_id()
+    public async Task Case03_resume_runs_codex_exec_resume_with_the_session_id_and_keeps_the_turn_under_chats_S()
     {
+        var warnings = Path.Combine(_sandbox.Scratch, "stderr.txt");
+        File.WriteAllText(warnings, "agent warning\n");
+        _sandbox.WriteConfig(agentSettings: new Dictionary<string, IReadOnlyDictionary<string, string>> { ["codex"] = new Dictionary<string, string> { ["FAKE_AGENT_STDERR_FILE"] = warnings } });
         var result = await _sandbox.RunCliAsync("chat", "x", "--runner", "codex", "--resume", "S");
 
         Assert.True(result.ExitCode == 0, result.Error);
@@ -61,6 +64,23 @@ public sealed class ChatCliCases : IDisposable
         Assert.Equal(["exec", "resume", "S", "x", "--json", "--skip-git-repo-check"], _sandbox.RecordedArgv());
         // Bug 6: the session id to resume next time is printed (the original left clients to parse stdout).
         Assert.Contains("session=01a20597-c407-73e3-817e-dd610882dfc4", result.Error);
+
+        // Section 5: the turn's files under chats/S/<item>/.
+        var item = Assert.Single(Directory.GetDirectories(Path.Combine(_sandbox.StateDirectory, "chats", "S")));
+        Assert.Equal("x", File.ReadAllText(Path.Combine(item, "prompt.txt")));
+        Assert.Equal(File.ReadAllText(CompatibilitySandbox.Capture("codex-text.jsonl")).TrimEnd('\n'), File.ReadAllText(Path.Combine(item, "stdout.log")).TrimEnd('\n'));
+        Assert.Equal("agent warning\n", File.ReadAllText(Path.Combine(item, "stderr.log")));
+        Assert.Equal("hello from fake model", File.ReadAllText(Path.Combine(item, "final.txt")));
+        var saved = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(item, "result.json")))!;
+        Assert.Equal("S", saved["threadId"]!.GetValue<string>());
+        Assert.Equal(Path.GetFileName(item), saved["queueItemId"]!.GetValue<string>());
+        Assert.Equal("hello from fake model", saved["finalMessage"]!.GetValue<string>());
+        // Codex reports a resumed thread's usage cumulatively; with no earlier figure in this process the turn's own usage
+        // is unknown, so it is null (as the answer's usage would be).
+        Assert.True(saved.AsObject().ContainsKey("usage"));
+        Assert.Null(saved["usage"]);
+        Assert.Equal(0, saved["exit"]!["code"]!.GetValue<int>());
+        Assert.Equal("completed", saved["exit"]!["finalState"]!.GetValue<string>());
     }
 
     [Fact]

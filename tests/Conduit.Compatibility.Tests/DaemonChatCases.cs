@@ -63,6 +63,54 @@ public sealed class DaemonChatCases : IDisposable
     }
 
     [Fact]
+    public async Task Post_chat_keeps_the_turn_under_chats_and_the_thread_is_found_after_a_restart()
+    {
+        var warnings = Path.Combine(_sandbox.Scratch, "stderr.txt");
+        File.WriteAllText(warnings, "agent warning\n");
+        _sandbox.WriteConfig(agentSettings: new Dictionary<string, IReadOnlyDictionary<string, string>> { ["codex"] = new Dictionary<string, string> { ["FAKE_AGENT_STDERR_FILE"] = warnings } });
+        string threadId;
+        await using (var daemon = await _sandbox.StartDaemonAsync())
+        {
+            using var response = await daemon.PostJsonAsync("/chat", """{"project_id":"p","prompt":"hi"}""");
+            var body = await RunningDaemon.JsonAsync(response);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            threadId = body["threadId"]!.GetValue<string>();
+            // debug (the default) adds the provider's stderr lines, too.
+            Assert.Equal(["agent warning"], body["stderr"]!.AsArray().Select(line => line!.GetValue<string>()));
+
+            // Section 5: <stateDir>/chats/<thread>/<item>/, complete when the answer arrives.
+            var item = Path.Combine(_sandbox.StateDirectory, "chats", threadId, body["queueItemId"]!.GetValue<string>());
+            Assert.Equal("hi", File.ReadAllText(Path.Combine(item, "prompt.txt")));
+            Assert.Equal(body["stdout"]!.AsArray().Count, File.ReadAllLines(Path.Combine(item, "stdout.log")).Length);
+            Assert.Equal("agent warning\n", File.ReadAllText(Path.Combine(item, "stderr.log")));
+            Assert.Equal("hello from fake model", File.ReadAllText(Path.Combine(item, "final.txt")));
+            var saved = JsonNode.Parse(File.ReadAllText(Path.Combine(item, "result.json")))!;
+            Assert.Equal(threadId, saved["threadId"]!.GetValue<string>());
+            Assert.Equal("hello from fake model", saved["finalMessage"]!.GetValue<string>());
+            Assert.Equal(100, saved["usage"]!["inputTokens"]!.GetValue<long>());
+            Assert.Equal("completed", saved["exit"]!["finalState"]!.GetValue<string>());
+
+            // Over SSE, debug sends the stderr lines as `stderr` events, as the original did.
+            using var streamed = await daemon.PostJsonAsync("/chat", """{"project_id":"p","prompt":"again"}""", accept: "text/event-stream");
+            using var sse = new SseStream(await streamed.Content.ReadAsStreamAsync());
+            var stderr = (await sse.ReadToEndAsync()).Single(e => e.Name == "stderr");
+            Assert.Equal("agent warning", JsonNode.Parse(stderr.Data)!["chunk"]!.GetValue<string>());
+            Assert.Equal("stderr", JsonNode.Parse(stderr.Data)!["stream"]!.GetValue<string>());
+        }
+
+        // A new daemon does not hold the thread in memory: it reads the files.
+        await using var restarted = await _sandbox.StartDaemonAsync();
+        var thread = await restarted.GetJsonAsync($"/chat/threads/{threadId}");
+        Assert.False(thread["running"]!.GetValue<bool>());
+        Assert.Equal("completed", thread["thread"]!["state"]!.GetValue<string>());
+        Assert.Equal("codex", thread["thread"]!["runner"]!["provider"]!.GetValue<string>());
+        Assert.Equal("p", thread["thread"]!["projectId"]!.GetValue<string>());
+        using var final = await restarted.Client.GetAsync($"/chat/threads/{threadId}/output/final");
+        Assert.Equal(HttpStatusCode.OK, final.StatusCode);
+        Assert.Equal("hello from fake model", await final.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Case06_the_requested_model_is_passed_to_the_provider()
     {
         await using var daemon = await _sandbox.StartDaemonAsync();

@@ -5,11 +5,10 @@ using Conduit.Policies;
 namespace Conduit.Compatibility.Tests;
 
 /// <summary>
-/// Section 9 cases that need features being built on other branches, written against the documented interface
-/// (original-conduit.md sections 1, 2, 6 and 9): the attempt/check output routes (23), <c>conduit init</c> (24),
-/// <c>conduit runs watch --attempts</c> (25) and <c>conduit runs create</c>. They may fail until those branches merge; <c>--filter "Category!=PendingFeature"</c> leaves them out.
+/// Section 9 cases 23 to 25 and <c>conduit runs create</c>, written against the documented interface (original-conduit.md
+/// sections 1, 2, 6 and 9) before those features existed: the attempt/check output routes (23), <c>conduit init</c> (24),
+/// <c>conduit runs watch --attempts</c> (25) and <c>runs create</c>. All of them pass now.
 /// </summary>
-[Trait("Category", "PendingFeature")]
 public sealed class PendingFeatureCases : IDisposable
 {
     private const string Input = "\"input\":{\"issue\":\"rounding\"}";

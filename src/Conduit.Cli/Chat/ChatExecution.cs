@@ -1,5 +1,6 @@
 using Conduit.Cli.Hosting;
 using Conduit.Configuration;
+using Conduit.Runners.Transcripts;
 using Conduit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -28,7 +29,9 @@ internal static class ChatExecution
             return exception is ConfigurationFileException ? ExitCodes.ConfigurationError : ExitCodes.UsageError;
         }
 
-        if (!TryBuildRequest(environment, configuration, invocation, workingDirectory, out var request, out var problem))
+        // The transcript is made once the prompt is known (it may come from stdin); stderr lines go to it from then on.
+        ChatTranscript? transcript = null;
+        if (!TryBuildRequest(environment, configuration, invocation, workingDirectory, line => transcript?.WriteStandardErrorLine(line), out var request, out var problem))
         {
             CliConfiguration.WriteError(environment, problem);
             return ExitCodes.UsageError;
@@ -49,11 +52,33 @@ internal static class ChatExecution
         }
 
         var runner = services.GetRequiredService<IAgentRunner>();
-        return await StreamAsync(environment, runner, request, invocation.Format, cancellationToken).ConfigureAwait(false);
+        // As the original: the thread is the resumed session when resuming, else a new one; each turn is a new item.
+        try
+        {
+            transcript = ChatTranscript.Start(configuration.Settings.StateDirectory, new ChatTranscriptTurn
+            {
+                ThreadId = request.ResumeSessionId ?? Guid.NewGuid().ToString(),
+                QueueItemId = Guid.NewGuid().ToString(),
+                Prompt = request.Prompt,
+                Runner = request.Runner,
+                ProjectId = invocation.ProjectId,
+                CreatedAt = environment.TimeProvider.GetUtcNow(),
+            });
+        }
+        catch (ConduitException exception)
+        {
+            CliConfiguration.WriteError(environment, exception.Message);
+            return ExitCodes.ConfigurationError;
+        }
+
+        using (transcript)
+        {
+            return await StreamAsync(environment, runner, request, invocation.Format, transcript, cancellationToken).ConfigureAwait(false);
+        }
     }
 
-    /// <summary>Streams one run through <paramref name="runner"/> to the console; returns the exit code.</summary>
-    public static async Task<int> StreamAsync(CliEnvironment environment, IAgentRunner runner, AgentRequest request, ChatOutputFormat format, CancellationToken cancellationToken)
+    /// <summary>Streams one run through <paramref name="runner"/> to the console and the transcript; returns the exit code.</summary>
+    private static async Task<int> StreamAsync(CliEnvironment environment, IAgentRunner runner, AgentRequest request, ChatOutputFormat format, ChatTranscript transcript, CancellationToken cancellationToken)
     {
         var renderer = new ChatRenderer(environment, format);
         var fold = new AgentEventFold(request.Runner);
@@ -62,16 +87,30 @@ internal static class ChatExecution
             await foreach (var agentEvent in runner.StreamAsync(request, cancellationToken).ConfigureAwait(false))
             {
                 fold.Add(agentEvent);
+                transcript.WriteEvent(agentEvent);
                 renderer.Write(agentEvent);
             }
         }
         catch (ProviderNotInstalledException exception)
         {
+            transcript.Complete(null, new ChatTranscriptExit { FinalState = "failed" });
             CliConfiguration.WriteError(environment, exception.Message);
             return ExitCodes.ProviderNotInstalled;
         }
 
         var result = fold.ToResult();
+        transcript.Complete(result, new ChatTranscriptExit
+        {
+            Code = result.ExitCode,
+            Signal = result.Outcome == AgentOutcome.Cancelled ? "SIGTERM" : null,
+            FinalState = result.Outcome switch
+            {
+                AgentOutcome.Succeeded => "completed",
+                AgentOutcome.Cancelled => "cancelled",
+                _ => "failed",
+            },
+            EndedAt = environment.TimeProvider.GetUtcNow(),
+        });
         renderer.Finish(result);
         return result.Outcome.ToExitCode();
     }
@@ -94,6 +133,7 @@ internal static class ChatExecution
         ConduitConfiguration configuration,
         ChatInvocation invocation,
         string workingDirectory,
+        Action<string> onStandardErrorLine,
         out AgentRequest request,
         out string problem)
     {
@@ -141,6 +181,7 @@ internal static class ChatExecution
             IdleTimeout = idleTimeout,
             PermissionMode = invocation.PermissionMode,
             MaxTurns = invocation.MaxTurns,
+            OnStandardErrorLine = onStandardErrorLine,
         };
         return true;
     }

@@ -23,7 +23,7 @@ internal static class ChatCommand
         permission.CustomParser = result => ParsePermissionMode(result.Tokens.Count == 0 ? null : result.Tokens[0].Value, result);
         var maxTurns = new Option<int?>("--max-turns") { Description = "The most agent turns, where the CLI supports a limit." };
         var fakeModel = new Option<string?>("--fake-model") { Description = "Try it without an account: the real CLI (claude, codex, gemini) talks to Conduit's fake model API on 127.0.0.1, which answers with this text." };
-        var db = new Option<string?>("--db") { Description = "Accepted for compatibility with the original Conduit; chat history is kept in the state dir." };
+        var db = new Option<string?>("--db") { Description = "Accepted and ignored, for the original Conduit's scripts (it named the SQLite file that held chat history). Each turn's transcript goes to <stateDir>/chats/<thread>/<item>/." };
 
         var command = new Command("chat", "Run one agent headless and stream its output. Arguments after -- go to the agent CLI verbatim.")
         {

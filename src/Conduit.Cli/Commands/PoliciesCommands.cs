@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Conduit.Cli.Hosting;
 using Conduit.Cli.Runs;
+using Conduit.Configuration;
 using Conduit.Policies;
 
 namespace Conduit.Cli.Commands;
@@ -50,7 +51,8 @@ internal static class PoliciesCommands
             var policy = PolicyLoader.Load(root, parse.GetValue(showId)!, root);
             if (parse.GetValue(json))
             {
-                environment.Out.WriteLine(JsonSerializer.Serialize(Resolved(policy), Indented));
+                var defaultRunner = ConduitConfigurationLoader.Load(CliConfiguration.LoadOptions(environment)).Settings.DefaultRunner;
+                environment.Out.WriteLine(ResolvedPolicyJson.Create(policy, defaultRunner).ToJsonString(Indented));
             }
             else
             {
@@ -121,26 +123,6 @@ internal static class PoliciesCommands
         var resolver = new CliProjectResolver(environment.WorkingDirectory, RunsContext.ResolveStateDirectory(environment, stateDir), environment.GetEnvironmentVariable("HOME"));
         return resolver.Resolve(project) ?? throw new Conduit.Configuration.ProjectNotFoundException(project, []);
     }
-
-    internal static object Resolved(PolicyDefinition policy) => new
-    {
-        policy_id = policy.PolicyId,
-        task_id = policy.TaskId,
-        runner = policy.Runner is { } r ? new { provider = r.Provider, model = r.Model, args = r.Args } : null,
-        checks = policy.Checks.Select(c => new { name = c.Name, command = c.Command.Text, on_fail = c.OnFail.ToString().ToLowerInvariant(), timeout_seconds = c.Timeout?.TotalSeconds }),
-        hooks = Enum.GetValues<PolicyHookStage>().ToDictionary(PolicyLoader.StageName, s => policy.HooksFor(s).Select(h => h.Text).ToArray()),
-        retry = new
-        {
-            max_attempts = policy.MaxAttempts,
-            timeout_seconds = policy.Timeout?.TotalSeconds,
-            escalation = policy.EscalationRunners.Select(e => new { provider = e.Provider, model = e.Model }),
-        },
-        attempt_timeout_seconds = policy.AttemptTimeout?.TotalSeconds,
-        escalation = policy.Escalation is { } e ? new { after_failed_attempts = e.AfterFailedAttempts, runner = e.Runner?.ToString(), model = e.Model, stop = e.StopNeedsAttention ? "needs_attention" : null } : null,
-        workspace = new { mode = policy.Workspace.Mode == WorkspaceMode.Worktree ? "worktree" : "in_place", keep_on_failure = policy.Workspace.KeepOnFailure },
-        prompt_template = policy.PromptTemplate,
-        policy_dir = policy.Directory,
-    };
 
     internal static void WriteText(TextWriter output, PolicyDefinition policy)
     {

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Conduit.Cli.Hosting;
 using Conduit.Configuration;
@@ -24,7 +23,7 @@ internal static partial class ProjectsCommand
         var id = new Argument<string>("id") { Description = "The project id." };
         var json = JsonOption();
         var command = new Command("policies", "List a project's policies as <policy_id><TAB><task_id><TAB><dir> lines.") { id, json };
-        command.SetAction((parseResult, cancellationToken) => Task.FromResult(WithProject(environment, parseResult.GetValue(id)!, project =>
+        command.SetAction((parseResult, cancellationToken) => Task.FromResult(WithProject(environment, parseResult.GetValue(id)!, (project, _) =>
         {
             var policies = PolicyLoader.ListPolicyIds(project.Path).Select(policyId => PolicyLoader.Load(project.Path, policyId, project.Id)).ToArray();
             if (parseResult.GetValue(json))
@@ -53,12 +52,12 @@ internal static partial class ProjectsCommand
         var policyId = new Argument<string>("policy-id") { Description = "The policy id." };
         var json = JsonOption();
         var command = new Command("policy", "Print one of a project's policies as Conduit resolved it.") { id, policyId, json };
-        command.SetAction((parseResult, cancellationToken) => Task.FromResult(WithProject(environment, parseResult.GetValue(id)!, project =>
+        command.SetAction((parseResult, cancellationToken) => Task.FromResult(WithProject(environment, parseResult.GetValue(id)!, (project, settings) =>
         {
             var policy = PolicyLoader.Load(project.Path, parseResult.GetValue(policyId)!, project.Id);
             if (parseResult.GetValue(json))
             {
-                CliConfiguration.WriteJson(environment, JsonSerializer.SerializeToNode(PoliciesCommands.Resolved(policy))!);
+                CliConfiguration.WriteJson(environment, ResolvedPolicyJson.Create(policy, settings.DefaultRunner));
             }
             else
             {
@@ -69,7 +68,7 @@ internal static partial class ProjectsCommand
     }
 
     /// <summary>Runs <paramref name="action"/> on a registered project; unknown projects and policies exit 2, invalid policies 4.</summary>
-    private static int WithProject(CliEnvironment environment, string projectId, Action<RegisteredProject> action)
+    private static int WithProject(CliEnvironment environment, string projectId, Action<RegisteredProject, ConduitSettings> action)
     {
         var configuration = CliConfiguration.TryLoad(environment);
         if (configuration is null)
@@ -79,7 +78,7 @@ internal static partial class ProjectsCommand
 
         try
         {
-            action(new ProjectRegistry(configuration).Get(projectId));
+            action(new ProjectRegistry(configuration).Get(projectId), configuration.Settings);
             return ExitCodes.Success;
         }
         catch (Exception exception) when (exception is ProjectNotFoundException or PolicyNotFoundException)

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Conduit.Cli.Hosting;
 using Conduit.Configuration;
+using Conduit.Policies;
 
 namespace Conduit.Cli.Commands;
 
@@ -87,12 +88,18 @@ internal static partial class ProjectsCommand
 
             if (parseResult.GetValue(json))
             {
-                CliConfiguration.WriteJson(environment, ToJson(project));
+                var answer = ToJson(project);
+                answer["default_branch"] = GitHead.Branch(project.Path);
+                CliConfiguration.WriteJson(environment, answer);
             }
             else
             {
                 environment.Out.WriteLine($"project_id: {project.Id}");
                 environment.Out.WriteLine($"path: {project.Path}");
+                if (GitHead.Branch(project.Path) is { } branch)
+                {
+                    environment.Out.WriteLine($"default_branch: {branch}");
+                }
             }
 
             return Task.FromResult(ExitCodes.Success);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Conduit.Cli.Daemon;
 using Conduit.Cli.Hosting;
 using Conduit.Cli.Runs;
 using Conduit.Policies;
@@ -18,6 +19,7 @@ internal static partial class RunsCommands
         var runs = new Command("runs", "Execution mode: policy runs with checks, retries and escalation.");
         runs.Options.Add(stateDir);
         runs.Options.Add(json);
+        runs.Options.Add(DaemonTokenFile.CreateOption());
         runs.Subcommands.Add(Start(environment, stateDir, json));
         runs.Subcommands.Add(List(environment, stateDir, json));
         runs.Subcommands.Add(Show(environment, stateDir, json));

@@ -15,11 +15,17 @@ internal sealed class DaemonClient : IDisposable
     private static readonly TimeSpan HealthTimeout = TimeSpan.FromSeconds(2);
     private readonly HttpClient _http;
 
-    public DaemonClient(Uri baseUrl)
+    /// <param name="baseUrl">The daemon's base address.</param>
+    /// <param name="bearerToken">The daemon's token (<c>conduit serve --token-file</c>), sent as <c>Authorization: Bearer</c>; <see langword="null"/> sends none.</param>
+    public DaemonClient(Uri baseUrl, string? bearerToken = null)
     {
         BaseUrl = baseUrl;
         _http = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(60) };
         _http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        if (bearerToken is not null)
+        {
+            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearerToken);
+        }
     }
 
     /// <summary>The daemon's base address, e.g. <c>http://127.0.0.1:8888/</c>.</summary>

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Conduit.Cli.Hosting;
 
@@ -46,15 +45,9 @@ internal sealed class InProcessRunsTransport(CliEnvironment environment, string?
     public override async Task<RunSnapshot> GetAsync(string runId, bool includeAttempts, CancellationToken cancellationToken)
     {
         var run = await Context.Orchestrator.GetAsync(runId, cancellationToken).ConfigureAwait(false) ?? throw new RunNotFoundException(runId);
-        var json = JsonSerializer.SerializeToNode(run, ConduitJson.Options)!.AsObject();
-        IReadOnlyList<AttemptRecord>? attempts = null;
-        if (includeAttempts)
-        {
-            attempts = await Context.Orchestrator.GetAttemptsAsync(runId, cancellationToken).ConfigureAwait(false);
-            json["attempts"] = JsonSerializer.SerializeToNode(attempts, ConduitJson.Options);
-        }
-
-        return new RunSnapshot { Run = run, Attempts = attempts, Json = json };
+        var attempts = includeAttempts ? await Context.Orchestrator.GetAttemptsAsync(runId, cancellationToken).ConfigureAwait(false) : null;
+        // The daemon's shape, output URLs included, so that scripts read the same JSON whichever way the CLI went.
+        return new RunSnapshot { Run = run, Attempts = attempts, Json = Server.Runs.RunJson.Create(run, attempts) };
     }
 
     public override Task<bool> CancelAsync(string runId, CancellationToken cancellationToken) => Context.Orchestrator.CancelAsync(runId, cancellationToken);

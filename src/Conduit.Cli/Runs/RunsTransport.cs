@@ -18,12 +18,15 @@ internal abstract class RunsTransport : IAsyncDisposable
     /// <summary>Whether runs go through a daemon (false: in this process).</summary>
     public abstract bool IsDaemon { get; }
 
-    /// <summary>Picks the transport: the daemon at <c>--base-url</c> when it is healthy, else in-process.</summary>
+    /// <summary>
+    /// Picks the transport: the daemon at <c>--base-url</c> when it is healthy (sending the token from
+    /// <c>--token-file</c> when given), else in-process.
+    /// </summary>
     public static async Task<RunsTransport> ConnectAsync(CliEnvironment environment, ParseResult parseResult, string? stateDirectoryOption, CancellationToken cancellationToken)
     {
         var configuration = ConduitConfigurationLoader.Load(CliConfiguration.LoadOptions(environment));
         var baseUrl = DaemonAddress.Resolve(parseResult, configuration.Settings);
-        var client = new DaemonClient(baseUrl);
+        var client = new DaemonClient(baseUrl, DaemonTokenFile.ReadToken(parseResult, environment));
         if (await client.IsHealthyAsync(cancellationToken).ConfigureAwait(false))
         {
             return new HttpRunsTransport(client) { BaseUrl = baseUrl };

@@ -1,4 +1,5 @@
 using Conduit.Configuration;
+using Conduit.Runners.Transcripts;
 using System.Text.Json;
 using Conduit.Server.Http;
 using Conduit.Server.Projects;
@@ -115,6 +116,8 @@ internal static class ChatEndpoints
             throw new ApiProblemException(ApiProblem.Validation("runner.provider", exception.Message));
         }
 
+        var queueItemId = Guid.NewGuid().ToString();
+        var item = new ChatItem(resume ?? Guid.NewGuid().ToString(), queueItemId, projectId, prompt, spec, externalRef, timeProvider.GetUtcNow());
         var request = new AgentRequest
         {
             Prompt = prompt,
@@ -122,9 +125,8 @@ internal static class ChatEndpoints
             WorkingDirectory = cwd ?? projectPath,
             ResumeSessionId = resume,
             Args = args,
+            OnStandardErrorLine = line => item.AddStandardErrorLine(line, timeProvider.GetUtcNow()),
         };
-        var queueItemId = Guid.NewGuid().ToString();
-        var item = new ChatItem(resume ?? Guid.NewGuid().ToString(), queueItemId, projectId, prompt, spec, externalRef, timeProvider.GetUtcNow());
         registry.Start(item, runner, request);
 
         if (ServerSentEventWriter.IsRequested(context.Request))
@@ -166,6 +168,9 @@ internal static class ChatEndpoints
 
                     await sse.EventAsync("agent", JsonSerializer.Serialize(agentEvent, ConduitJson.Options), id: null, cancellationToken).ConfigureAwait(false);
                     break;
+                case ChatSignalKind.StandardError when options.Debug && signal.Line is { } stderrLine:
+                    await sse.EventAsync("stderr", Json(ids, ("stream", "stderr"), ("chunk", stderrLine), ("emittedAt", signal.At)), id: null, cancellationToken).ConfigureAwait(false);
+                    break;
             }
         }
 
@@ -190,24 +195,53 @@ internal static class ChatEndpoints
     private static IResult GetThread(string threadId, [FromServices] ChatThreadRegistry registry, [FromServices] IOptions<ConduitServerOptions> options)
     {
         var item = registry.Latest(threadId);
+        // A thread this daemon does not hold (it ran before a restart, or in `conduit chat`) is read from its files.
+        var stored = item is null ? ReadStored(threadId, options.Value) : null;
         return Results.Json(
             new ChatThreadResponse
             {
                 ThreadId = threadId,
                 Running = item is { IsTerminal: false },
-                Thread = item is null ? null : ToThreadView(item, options.Value.Debug),
+                Thread = item is not null ? ToThreadView(item, options.Value.Debug) : stored is null ? null : ToThreadView(stored, options.Value.Debug),
             },
             ServerJson.Chat);
     }
 
-    private static IResult GetFinalOutput(string threadId, [FromServices] ChatThreadRegistry registry)
+    private static IResult GetFinalOutput(string threadId, [FromServices] ChatThreadRegistry registry, [FromServices] IOptions<ConduitServerOptions> options)
     {
-        var item = registry.Latest(threadId) ?? throw new ApiProblemException(ApiProblem.NotFound($"Thread \"{threadId}\" not found"));
-        var text = item.Result?.Text;
+        string? text;
+        if (registry.Latest(threadId) is { } item)
+        {
+            text = item.Result?.Text;
+        }
+        else
+        {
+            var stored = ReadStored(threadId, options.Value) ?? throw new ApiProblemException(ApiProblem.NotFound($"Thread \"{threadId}\" not found"));
+            text = stored.FinalMessage;
+        }
+
         return text is null
             ? throw new ApiProblemException(ApiProblem.NotFound($"Final output not found for thread \"{threadId}\""))
             : Results.Text(text, "text/plain; charset=utf-8");
     }
+
+    private static ChatTranscriptRecord? ReadStored(string threadId, ConduitServerOptions options) =>
+        options.StateDirectory is { } stateDirectory && !string.IsNullOrWhiteSpace(threadId) ? ChatTranscript.ReadLatest(stateDirectory, threadId) : null;
+
+    private static ChatThreadView ToThreadView(ChatTranscriptRecord stored, bool debug) => new()
+    {
+        ThreadId = stored.ThreadId,
+        QueueItemId = stored.QueueItemId,
+        State = stored.Exit.FinalState,
+        CreatedAt = stored.CreatedAt ?? stored.Exit.EndedAt ?? DateTimeOffset.UnixEpoch,
+        EndedAt = stored.Exit.EndedAt,
+        ExitCode = stored.Exit.Code,
+        ExitSignal = stored.Exit.Signal,
+        ProjectId = stored.ProjectId,
+        Runner = new ChatRunnerBody { Provider = stored.Provider ?? "", Model = stored.Model },
+        SessionId = stored.SessionId,
+        Prompt = debug ? stored.Prompt : null,
+    };
 
     private static async Task<IResult> CancelThreadAsync(string threadId, HttpContext context, [FromServices] ChatThreadRegistry registry, [FromServices] IOptions<ConduitServerOptions> options)
     {
@@ -290,7 +324,7 @@ internal static class ChatEndpoints
                 EndedAt = item.EndedAt,
             },
             Stdout = debug ? RawLines(result) : null,
-            Stderr = debug ? [] : null,
+            Stderr = debug ? item.StandardErrorLines : null,
             SessionId = result?.SessionId,
             Outcome = ServerJson.OutcomeName(result?.Outcome ?? (item.State == ChatState.Cancelled ? AgentOutcome.Cancelled : AgentOutcome.Failed)),
             Text = result?.Text,

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Conduit.Runners.Transcripts;
 
 namespace Conduit.Server.Chat;
 
@@ -6,6 +7,7 @@ namespace Conduit.Server.Chat;
 internal sealed class ChatItem
 {
     private readonly Lock _gate = new();
+    private readonly List<string> _stderr = [];
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public ChatItem(string threadId, string queueItemId, string? projectId, string prompt, RunnerSpec runner, string? externalRef, DateTimeOffset createdAt)
@@ -35,8 +37,11 @@ internal sealed class ChatItem
 
     public CancellationTokenSource Cancellation { get; } = new();
 
-    /// <summary>What happened, for the one request that started the turn (SSE). Unbounded: a turn's output is finite.</summary>
-    public Channel<ChatSignal> Signals { get; } = Channel.CreateUnbounded<ChatSignal>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    /// <summary>
+    /// What happened, for the one request that started the turn (SSE). Unbounded: a turn's output is finite. Written by
+    /// the turn's loop and by the runner's stderr callback.
+    /// </summary>
+    public Channel<ChatSignal> Signals { get; } = Channel.CreateUnbounded<ChatSignal>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
 
     public Task Finished => _finished.Task;
 
@@ -53,7 +58,34 @@ internal sealed class ChatItem
 
     public bool CancelRequested { get; private set; }
 
+    /// <summary>The turn's files under <c>&lt;stateDir&gt;/chats/</c>, while it runs; <see langword="null"/> without a state directory.</summary>
+    public ChatTranscript? Transcript { get; set; }
+
+    /// <summary>The agent CLI's stderr lines so far.</summary>
+    public IReadOnlyList<string> StandardErrorLines
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _stderr];
+            }
+        }
+    }
+
     public bool IsTerminal => State is ChatState.Completed or ChatState.Failed or ChatState.Cancelled;
+
+    /// <summary>Keeps one stderr line of the agent CLI (for the debug answer, the SSE <c>stderr</c> event and <c>stderr.log</c>).</summary>
+    public void AddStandardErrorLine(string line, DateTimeOffset at)
+    {
+        lock (_gate)
+        {
+            _stderr.Add(line);
+        }
+
+        Transcript?.WriteStandardErrorLine(line);
+        Signals.Writer.TryWrite(new ChatSignal { Kind = ChatSignalKind.StandardError, Line = line, At = at });
+    }
 
     public void MarkRunning(DateTimeOffset at)
     {
@@ -80,7 +112,8 @@ internal sealed class ChatItem
         return true;
     }
 
-    public void Complete(AgentResult? result, Exception? failure, DateTimeOffset at)
+    /// <summary>Sets how the turn ended; <see cref="Release"/> then tells the waiting requests.</summary>
+    public void Record(AgentResult? result, Exception? failure, DateTimeOffset at)
     {
         lock (_gate)
         {
@@ -95,7 +128,11 @@ internal sealed class ChatItem
                 _ => ChatState.Failed,
             };
         }
+    }
 
+    /// <summary>Ends the signal stream and releases the requests waiting for the turn.</summary>
+    public void Release()
+    {
         Signals.Writer.TryComplete();
         Cancellation.Dispose();
         _finished.TrySetResult();
@@ -119,6 +156,9 @@ internal sealed class ChatSignal
 
     public AgentEvent? Event { get; init; }
 
+    /// <summary>The stderr line of a <see cref="ChatSignalKind.StandardError"/> signal.</summary>
+    public string? Line { get; init; }
+
     public required DateTimeOffset At { get; init; }
 }
 
@@ -126,6 +166,7 @@ internal enum ChatSignalKind
 {
     Started,
     Agent,
+    StandardError,
     Finished,
 }
 

@@ -1,3 +1,4 @@
+using Conduit.Runners.Transcripts;
 using Conduit.Server.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -64,6 +65,7 @@ internal sealed partial class ChatThreadRegistry : IDisposable
     {
         var token = item.Cancellation.Token;
         var acquired = false;
+        item.Transcript = StartTranscript(item);
         AgentResult? result = null;
         Exception? failure = null;
         try
@@ -88,6 +90,7 @@ internal sealed partial class ChatThreadRegistry : IDisposable
             await foreach (var agentEvent in runner.StreamAsync(request, token).ConfigureAwait(false))
             {
                 fold.Add(agentEvent);
+                item.Transcript?.WriteEvent(agentEvent);
                 item.Signals.Writer.TryWrite(new ChatSignal { Kind = ChatSignalKind.Agent, Event = agentEvent, At = _timeProvider.GetUtcNow() });
             }
 
@@ -126,7 +129,63 @@ internal sealed partial class ChatThreadRegistry : IDisposable
 
         var endedAt = _timeProvider.GetUtcNow();
         item.Signals.Writer.TryWrite(new ChatSignal { Kind = ChatSignalKind.Finished, At = endedAt });
-        item.Complete(result, failure, endedAt);
+        item.Record(result, failure, endedAt);
+        // The files are complete before anyone waiting for the turn hears that it ended.
+        FinishTranscript(item);
+        item.Release();
+    }
+
+    private ChatTranscript? StartTranscript(ChatItem item)
+    {
+        if (_options.StateDirectory is not { } stateDirectory)
+        {
+            return null;
+        }
+
+        try
+        {
+            return ChatTranscript.Start(stateDirectory, new ChatTranscriptTurn
+            {
+                ThreadId = item.ThreadId,
+                QueueItemId = item.QueueItemId,
+                Prompt = item.Prompt,
+                Runner = item.Runner,
+                ProjectId = item.ProjectId,
+                CreatedAt = item.CreatedAt,
+            });
+        }
+        catch (ConduitException exception)
+        {
+            LogTranscriptFailed(_logger, item.ThreadId, exception);
+            return null;
+        }
+    }
+
+    private void FinishTranscript(ChatItem item)
+    {
+        if (item.Transcript is not { } transcript)
+        {
+            return;
+        }
+
+        try
+        {
+            transcript.Complete(item.Result, new ChatTranscriptExit
+            {
+                Code = item.Result?.ExitCode,
+                Signal = item.State == ChatState.Cancelled ? "SIGTERM" : null,
+                FinalState = item.State.ToName(),
+                EndedAt = item.EndedAt,
+            });
+        }
+        catch (ConduitException exception)
+        {
+            LogTranscriptFailed(_logger, item.ThreadId, exception);
+        }
+        finally
+        {
+            transcript.Dispose();
+        }
     }
 
     /// <summary>The newest turn of the thread, or <see langword="null"/>.</summary>
@@ -213,6 +272,9 @@ internal sealed partial class ChatThreadRegistry : IDisposable
     }
 
     public void Dispose() => _slots?.Dispose();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Chat thread {ThreadId}: cannot write its transcript")]
+    private static partial void LogTranscriptFailed(ILogger logger, string threadId, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Chat {ThreadId} started on {Runner}")]
     private static partial void LogChatStarted(ILogger logger, string threadId, RunnerSpec runner);

@@ -169,18 +169,8 @@ internal static class RunEndpoints
             return Results.Json(run, ConduitJson.Options);
         }
 
-        var json = JsonSerializer.SerializeToNode(run, ConduitJson.Options)!.AsObject();
         var attempts = await orchestrator.GetAttemptsAsync(runId, cancellationToken).ConfigureAwait(false);
-        var attemptsJson = new JsonArray();
-        foreach (var attempt in attempts)
-        {
-            var attemptJson = JsonSerializer.SerializeToNode(attempt, ConduitJson.Options)!.AsObject();
-            RunOutputEndpoints.AddOutputUrls(attemptJson, runId, attempt.AttemptIndex);
-            attemptsJson.Add(attemptJson);
-        }
-
-        json["attempts"] = attemptsJson;
-        return Results.Json(json, ConduitJson.Options);
+        return Results.Json(RunJson.Create(run, attempts), ConduitJson.Options);
     }
 
     private static async Task EventsAsync(string runId, HttpContext context)
