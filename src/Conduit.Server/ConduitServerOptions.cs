@@ -50,9 +50,16 @@ public sealed class ConduitServerOptions
     /// <value>The default is <see langword="true"/>, as the original Conduit.</value>
     public bool Debug { get; set; } = true;
 
-    /// <summary>Whether <c>POST /chat/init</c> is served.</summary>
+    /// <summary>
+    /// Whether <c>POST /chat/init</c> is served: it installs the state directory as <c>conduit install</c> does (the
+    /// directory, <c>runs/</c>, the global configuration when there is none, the bundled presets and components).
+    /// </summary>
     /// <value>The default is <see langword="false"/>.</value>
     public bool AllowInit { get; set; }
+
+    /// <summary>The global configuration file <c>POST /chat/init</c> creates when there is none.</summary>
+    /// <value>The default is <see langword="null"/>: <c>config.yaml</c> in <see cref="StateDirectory"/>.</value>
+    public string? GlobalConfigPath { get; set; }
 
     /// <summary>The runner used by <c>POST /chat</c> when the request names none (<c>provider</c> or <c>provider/model</c>).</summary>
     /// <value>The default is <c>claude</c>, as the original's <c>defaultRunner</c>.</value>

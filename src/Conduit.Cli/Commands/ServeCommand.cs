@@ -38,6 +38,7 @@ internal static partial class ServeCommand
             }
 
             var options = ServerOptions.FromSettings(configuration.Settings);
+            options.GlobalConfigPath = configuration.GlobalFilePath;
             options.Host = parseResult.GetValue(host) ?? options.Host;
             options.Port = parseResult.GetValue(port) ?? options.Port;
             options.AllowNonLoopback = parseResult.GetValue(allowNonLoopback);

@@ -1,4 +1,5 @@
 using Conduit.Configuration;
+using Conduit.Policies;
 using Conduit.Runners.Transcripts;
 using System.Text.Json;
 using Conduit.Server.Http;
@@ -41,7 +42,7 @@ internal static class ChatEndpoints
             .Produces<ChatCancelResponse>();
         chat.MapPost("/init", InitAsync)
             .WithName("chatInit")
-            .WithSummary("Accepted only when allowInit is on; a no-op kept for the original's clients")
+            .WithSummary("Installs the state directory as conduit install does (only when allowInit is on)")
             .ProducesApiProblem(StatusCodes.Status404NotFound);
     }
 
@@ -251,15 +252,35 @@ internal static class ChatEndpoints
         return Results.Json(new ChatCancelResponse { ThreadId = threadId, Cancelled = registry.Cancel(threadId) }, ServerJson.Chat);
     }
 
-    private static async Task<IResult> InitAsync(HttpContext context, [FromServices] IOptions<ConduitServerOptions> options)
+    private static async Task<IResult> InitAsync(HttpContext context, [FromServices] IOptions<ConduitServerOptions> options, [FromServices] TimeProvider timeProvider)
     {
-        if (!options.Value.AllowInit)
+        var server = options.Value;
+        if (!server.AllowInit)
         {
             throw new ApiProblemException(ApiProblem.NotFound("Route POST:/chat/init not found (conduit.server.allowInit is off)"));
         }
 
-        _ = await JsonRequestReader.ReadObjectAsync(context, options.Value.MaxJsonDepth, allowEmpty: true, context.RequestAborted).ConfigureAwait(false);
-        return Results.Json(new Dictionary<string, bool> { ["ok"] = true });
+        var body = await JsonRequestReader.ReadObjectAsync(context, server.MaxJsonDepth, allowEmpty: true, context.RequestAborted).ConfigureAwait(false);
+        body?.RejectUnknown("force");
+        var force = body?.Boolean("force") ?? false;
+        if (string.IsNullOrWhiteSpace(server.StateDirectory))
+        {
+            throw new ApiProblemException(ApiProblem.Conflict(
+                "no_state_directory", "POST /chat/init needs a state directory: set ConduitServerOptions.StateDirectory (conduit.stateDir)"));
+        }
+
+        var result = await ConduitInstaller.InstallAsync(
+            new ConduitInstallOptions
+            {
+                StateDirectory = server.StateDirectory,
+                GlobalConfigPath = server.GlobalConfigPath ?? Path.Combine(server.StateDirectory, "config.yaml"),
+                Force = force,
+                TimeProvider = timeProvider,
+            },
+            context.RequestAborted).ConfigureAwait(false);
+        var json = ConduitInstaller.ToJson(result);
+        json.Insert(0, "ok", true);
+        return Results.Json(json, ConduitJson.Options);
     }
 
     private static void CheckControl(JsonObjectReader body, string field, RequestControlMode mode)

@@ -43,6 +43,14 @@ internal sealed class ApiProblem : IResult
         Detail = detail,
     };
 
+    public static ApiProblem Conflict(string code, string detail) => new()
+    {
+        Status = StatusCodes.Status409Conflict,
+        Code = code,
+        Title = "Conflict",
+        Detail = detail,
+    };
+
     public static ApiProblem Forbidden(string code, string detail, string? field = null) => new()
     {
         Status = StatusCodes.Status403Forbidden,

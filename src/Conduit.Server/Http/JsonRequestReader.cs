@@ -108,6 +108,22 @@ internal sealed class JsonObjectReader
         return value.GetValue<string>();
     }
 
+    public bool? Boolean(string name)
+    {
+        var value = Get(name, required: false);
+        if (value is null)
+        {
+            return null;
+        }
+
+        return value.GetValueKind() switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw TypeError(name, "true or false", value),
+        };
+    }
+
     public int? Int32(string name, int min, int max)
     {
         var value = Get(name, required: false);
