@@ -48,8 +48,10 @@ internal static class ConfigSchemaFastCheck
 
         if (schema.TryGetProperty("$ref", out var reference))
         {
-            // Draft 7: a $ref replaces its siblings. Only local references into "definitions" are resolved here.
-            return Resolve(reference, root) is { } target && Matches(node, target, root);
+            // Only local references into "definitions" are resolved here; a $ref with constraining siblings (whose
+            // meaning differs between validators) is left to NJsonSchema.
+            return schema.EnumerateObject().All(k => k.Name == "$ref" || IsAnnotation(k.Name))
+                && Resolve(reference, root) is { } target && Matches(node, target, root);
         }
 
         foreach (var keyword in schema.EnumerateObject())
@@ -65,7 +67,7 @@ internal static class ConfigSchemaFastCheck
                 "minLength" => node is not ConfigScalar { Value: string value } || MinLength(value, keyword.Value),
                 "minimum" => !IsNumber(node, out var low) || (keyword.Value.TryGetDouble(out var min) && low >= min),
                 "maximum" => !IsNumber(node, out var high) || (keyword.Value.TryGetDouble(out var max) && high <= max),
-                _ => Annotations.Contains(keyword.Name) || keyword.Name.StartsWith("x-", StringComparison.Ordinal),
+                _ => IsAnnotation(keyword.Name),
             };
             if (!ok)
             {
@@ -75,6 +77,9 @@ internal static class ConfigSchemaFastCheck
 
         return true;
     }
+
+    private static bool IsAnnotation(string keyword) =>
+        Annotations.Contains(keyword) || keyword.StartsWith("x-", StringComparison.Ordinal);
 
     private static JsonElement? Resolve(JsonElement reference, JsonElement root)
     {
@@ -181,7 +186,7 @@ internal static class ConfigSchemaFastCheck
         {
             if (!Patterns.TryGetValue(source, out regex!))
             {
-                // The same options NJsonSchema validates patterns with (ECMAScript-like, but .NET's engine).
+                // NJsonSchema matches patterns with Regex.IsMatch and default options: the same engine and options.
                 regex = new Regex(source, RegexOptions.None, TimeSpan.FromSeconds(1));
                 Patterns[source] = regex;
             }
