@@ -8,6 +8,8 @@ namespace Conduit.Configuration.Parsing;
 /// <summary>
 /// Checks a configuration tree against the JSON Schema shipped in this package (docs/config.schema.json) with NJsonSchema,
 /// and turns each schema error into a diagnostic with the file, line, column and key path of the offending node.
+/// A quick check (<see cref="ConfigSchemaFastCheck"/>) accepts valid trees first, so NJsonSchema is loaded only for
+/// a tree that may be invalid.
 /// </summary>
 internal static class ConfigSchema
 {
@@ -30,6 +32,19 @@ internal static class ConfigSchema
 #pragma warning restore CA2012, VSTHRD002
 
     public static void Validate(ConfigNode root, string filePath, List<ConfigurationDiagnostic> diagnostics)
+    {
+        // A valid tree (the common case) is settled by the quick check; NJsonSchema only runs, and is only loaded,
+        // when that check is not sure, and then it alone decides and words the diagnostics.
+        if (ConfigSchemaFastCheck.IsCertainlyValid(root))
+        {
+            return;
+        }
+
+        ValidateWithNJsonSchema(root, filePath, diagnostics);
+    }
+
+    /// <summary>The full NJsonSchema validation, with diagnostics; <see cref="Validate"/> calls it only when needed.</summary>
+    internal static void ValidateWithNJsonSchema(ConfigNode root, string filePath, List<ConfigurationDiagnostic> diagnostics)
     {
         var positions = new Dictionary<string, NodePosition>(StringComparer.Ordinal);
         var token = ToToken(root);
