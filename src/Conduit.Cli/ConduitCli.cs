@@ -26,6 +26,14 @@ public static class ConduitCli
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(environment);
+        if (args is ["--version"])
+        {
+            // The common probe answers without building the command tree (most of the start-up time): the same text
+            // System.CommandLine's --version prints.
+            await environment.Out.WriteLineAsync(ExecutableVersion()).ConfigureAwait(false);
+            return ExitCodes.Success;
+        }
+
         var (own, passthrough) = SplitPassthrough(args);
         environment = environment.WithPassthroughArguments(passthrough);
         var root = BuildRootCommand(environment);
@@ -36,6 +44,15 @@ public static class ConduitCli
 
         // System.CommandLine answers a parse error (unknown flag, missing argument) with 1; ours is a usage error (docs/cli.md).
         return parseResult.Errors.Count > 0 && exitCode == 1 ? ExitCodes.UsageError : exitCode;
+    }
+
+    /// <summary>What <c>--version</c> prints: the entry assembly's informational version, as System.CommandLine does.</summary>
+    private static string ExecutableVersion()
+    {
+        var assembly = System.Reflection.Assembly.GetEntryAssembly() ?? typeof(ConduitCli).Assembly;
+        return assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), inherit: false) is [System.Reflection.AssemblyInformationalVersionAttribute attribute, ..]
+            ? attribute.InformationalVersion
+            : assembly.GetName().Version?.ToString() ?? string.Empty;
     }
 
     /// <summary>Everything after the first standalone <c>--</c> belongs to the agent CLI.</summary>
