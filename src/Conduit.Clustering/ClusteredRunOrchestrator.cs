@@ -80,34 +80,8 @@ internal sealed partial class ClusteredRunOrchestrator : IRunOrchestrator, IRunC
     {
         ArgumentNullException.ThrowIfNull(submission);
         await _started.ConfigureAwait(false);
-        var projectPath = await _projects.ResolveAsync(submission.ProjectId, cancellationToken).ConfigureAwait(false)
-            ?? throw new Conduit.Configuration.ProjectNotFoundException(submission.ProjectId, []);
-        var policy = PolicyLoader.Load(projectPath, submission.PolicyId, submission.ProjectId);
-        var baseRunner = submission.RequestedRunner is { } requested
-            ? RunnerRef.From(requested)
-            : policy.Runner is { } policyRunner
-                ? new RunnerRef { Provider = policyRunner.Provider, Model = policyRunner.Model }
-                : RunnerRef.From(RunnerSpec.Parse(_options.DefaultRunner));
-        _ = new RunnerSpec(baseRunner.Provider, baseRunner.Model); // unknown providers fail here, before anything is stored
-        var run = new RunRecord
-        {
-            RunId = "run_" + Guid.NewGuid().ToString("D"),
-            ProjectId = submission.ProjectId,
-            PolicyId = submission.PolicyId,
-            TaskId = policy.TaskId,
-            Status = RunStatus.Queued,
-            Input = submission.Input.DeepClone().AsObject(),
-            Runner = baseRunner,
-            RequestedRunner = submission.RequestedRunner is { } r ? RunnerRef.From(r) : null,
-            ExternalRef = submission.ExternalRef,
-            IdempotencyKey = submission.IdempotencyKey,
-            Metadata = submission.Metadata?.DeepClone().AsObject(),
-            CreatedAt = _timeProvider.GetUtcNow(),
-            MaxAttempts = submission.MaxAttempts ?? policy.MaxAttempts,
-            ProjectPath = projectPath,
-            TimeoutSeconds = submission.Timeout?.TotalSeconds,
-        };
-        var (stored, created) = await _store.InsertQueuedRunAsync(run, baseRunner.Provider, _options.MaxQueuedRuns, cancellationToken).ConfigureAwait(false);
+        var run = await RunSubmissions.CreateQueuedAsync(submission, _projects, _options.DefaultRunner, _timeProvider, cancellationToken).ConfigureAwait(false);
+        var (stored, created) = await _store.InsertQueuedRunAsync(run, run.Runner!.Provider, _options.MaxQueuedRuns, cancellationToken).ConfigureAwait(false);
         if (created)
         {
             await _store.AppendEventAsync(NewEvent(stored.RunId, "run.status", null, new { status = "queued" }), cancellationToken).ConfigureAwait(false);
