@@ -85,6 +85,22 @@ public sealed class RunTelemetryTests : IAsyncDisposable
         Assert.Equal([1, -1], telemetry.Measurements(ConduitInstrumentNames.RunsQueued).Select(m => m.Value));
         Assert.Empty(telemetry.Measurements(ConduitInstrumentNames.RunsStarted));
     }
+
+    [Fact]
+    public async Task A_repeated_idempotency_key_queues_one_run_in_the_measurements()
+    {
+        var policyId = "telemetry_" + Guid.NewGuid().ToString("N")[..8];
+        _project.WritePolicy(policyId, $"policy_id: {policyId}\ntask_id: t\n");
+        using var telemetry = new RunTelemetryRecorder(policyId);
+        var orchestrator = _project.CreateOrchestrator(o => o.ExecuteRuns = false);
+        var submission = new RunSubmission { ProjectId = "demo", PolicyId = policyId, Input = new JsonObject(), IdempotencyKey = "same" };
+
+        var first = await orchestrator.SubmitAsync(submission);
+        var second = await orchestrator.SubmitAsync(submission);
+
+        Assert.Equal(first.RunId, second.RunId);
+        Assert.Equal(1, telemetry.Sum(ConduitInstrumentNames.RunsQueued));
+    }
 }
 
 /// <summary>Records Conduit's stopped activities and measurements of one policy (by its id tag, or its run's activity tree).</summary>

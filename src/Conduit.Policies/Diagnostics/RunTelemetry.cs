@@ -28,6 +28,9 @@ internal static class RunTelemetry
     /// <summary>A run was queued by this process.</summary>
     public static void RunQueued(string policyId) => Queued.Add(1, Tag(ConduitTagNames.PolicyId, policyId));
 
+    /// <summary>A run counted as queued was not stored after all (a duplicate idempotency key, a full queue, an error).</summary>
+    public static void QueuedRunWithdrawn(string policyId) => Queued.Add(-1, Tag(ConduitTagNames.PolicyId, policyId));
+
     /// <summary>A queued run was canceled before it started.</summary>
     public static void QueuedRunCanceled(string policyId) => Queued.Add(-1, Tag(ConduitTagNames.PolicyId, policyId));
 

@@ -71,14 +71,30 @@ internal sealed partial class RunOrchestrator : IRunOrchestrator, IAsyncDisposab
         await _started.Value.ConfigureAwait(false);
         var run = await RunSubmissions.CreateQueuedAsync(submission, _projects, _options.DefaultRunner, _timeProvider, cancellationToken).ConfigureAwait(false);
         run = RunRecords.Copy(run, runRecordPath: Path.Combine(_eventLog.RunDirectory(run.RunId), "run.json"));
-        var (stored, created) = await _store.InsertQueuedRunAsync(run, run.Runner!.Provider, _options.MaxQueuedRuns, cancellationToken).ConfigureAwait(false);
-        if (created)
+        // Counted before the insert: once the row exists the dispatcher may claim it (and count -1) at any moment.
+        RunTelemetry.RunQueued(run.PolicyId);
+        RunRecord stored;
+        bool created;
+        try
+        {
+            (stored, created) = await _store.InsertQueuedRunAsync(run, run.Runner!.Provider, _options.MaxQueuedRuns, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            RunTelemetry.QueuedRunWithdrawn(run.PolicyId);
+            throw;
+        }
+
+        if (!created)
+        {
+            RunTelemetry.QueuedRunWithdrawn(run.PolicyId);
+        }
+        else
         {
             Directory.CreateDirectory(_eventLog.RunDirectory(stored.RunId));
             await File.WriteAllTextAsync(Path.Combine(_eventLog.RunDirectory(stored.RunId), "run.json"),
                 System.Text.Json.JsonSerializer.Serialize(stored, ConduitJson.Options), CancellationToken.None).ConfigureAwait(false);
             _eventLog.Append(stored.RunId, "run.status", null, new { status = "queued" });
-            RunTelemetry.RunQueued(stored.PolicyId);
             _wake.Release();
         }
 
