@@ -171,7 +171,7 @@ public sealed class StoreSettings
     /// <summary><c>connectionString</c> as configured; null for the default.</summary>
     public string? ConnectionString { get; init; }
 
-    /// <summary>The connection string to use: the configured one, else (sqlite only) <c>Data Source=&lt;stateDir&gt;/conduit.db</c>; postgres has no default.</summary>
+    /// <summary>The connection string to use: the configured one, else (sqlite only) <c>Data Source=&lt;stateDir&gt;/db.sqlite</c> (the run store's file, as the original names it); postgres has no default.</summary>
     public required string EffectiveConnectionString { get; init; }
 }
 

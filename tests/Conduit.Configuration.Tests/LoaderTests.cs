@@ -36,7 +36,7 @@ public sealed class LoaderTests : IDisposable
         Assert.Equal(AgentProviders.All, settings.Runners.Keys.Order());
         Assert.All(settings.Runners.Values, r => Assert.Empty(r.Args));
         Assert.Equal("sqlite", settings.Store.Provider);
-        Assert.Equal($"Data Source={Path.Combine(tree.ConduitHome, "conduit.db")}", settings.Store.EffectiveConnectionString);
+        Assert.Equal($"Data Source={Path.Combine(tree.ConduitHome, "db.sqlite")}", settings.Store.EffectiveConnectionString);
         Assert.Null(configuration.GlobalFile);
         Assert.Null(configuration.ProjectFile);
         Assert.Equal(tree.GlobalFile, configuration.GlobalFilePath);

@@ -74,7 +74,7 @@ public sealed class ConduitStoreOptions
     /// <summary><c>provider</c>. <value>Default: <c>sqlite</c>.</value></summary>
     public string Provider { get; set; } = "sqlite";
 
-    /// <summary>The effective connection string. <value>Default: <c>Data Source=&lt;stateDir&gt;/conduit.db</c> once bound.</value></summary>
+    /// <summary>The effective connection string. <value>Default: <c>Data Source=&lt;stateDir&gt;/db.sqlite</c> once bound.</value></summary>
     public string ConnectionString { get; set; } = string.Empty;
 }
 

@@ -61,7 +61,7 @@ internal static partial class ConfigBinder
             {
                 Provider = String(store, "provider") ?? "sqlite",
                 ConnectionString = connectionString,
-                EffectiveConnectionString = connectionString ?? (String(store, "provider") == "postgres" ? "" : $"Data Source={Path.Combine(stateDirectory, "conduit.db")}"),
+                EffectiveConnectionString = connectionString ?? (String(store, "provider") == "postgres" ? "" : $"Data Source={Path.Combine(stateDirectory, "db.sqlite")}"),
             },
             Cluster = new ClusterSettings
             {

@@ -53,7 +53,11 @@ public sealed class ConduitRunsOptions
     /// <summary>A run's time budget when neither the submission nor the policy sets one (<c>conduit.runs.defaultTimeout</c>).</summary>
     public TimeSpan? DefaultRunTimeout { get; set; }
 
-    /// <summary>Copies the state dir, queue limits, default runner and default timeout from the configuration.</summary>
+    /// <summary>
+    /// Copies the state dir, queue limits, default runner and default timeout from the configuration, and for the
+    /// SQLite store the file named by <c>conduit.store.connectionString</c> (its <c>Data Source</c>; relative to the
+    /// state dir).
+    /// </summary>
     public ConduitRunsOptions ConfigureFrom(Conduit.Configuration.ConduitSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -62,7 +66,33 @@ public sealed class ConduitRunsOptions
         MaxQueuedRuns = settings.Server.Queue.MaxQueuedRuns;
         DefaultRunner = settings.DefaultRunner;
         DefaultRunTimeout = settings.Runs.DefaultTimeout;
+        if (settings.Store.Provider == "sqlite" && !string.IsNullOrWhiteSpace(settings.Store.ConnectionString))
+        {
+            DatabasePath = SqliteDataSource(settings.Store.ConnectionString, settings.StateDirectory);
+        }
+
         return this;
+    }
+
+    private static string SqliteDataSource(string connectionString, string stateDirectory)
+    {
+        Microsoft.Data.Sqlite.SqliteConnectionStringBuilder builder;
+        try
+        {
+            builder = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ConduitException($"conduit.store.connectionString is not a SQLite connection string: {e.Message}", e);
+        }
+
+        if (string.IsNullOrWhiteSpace(builder.DataSource) || builder.DataSource == ":memory:")
+        {
+            throw new ConduitException(
+                $"conduit.store.connectionString must name a SQLite file (Data Source=<path>); got '{connectionString}'.");
+        }
+
+        return Path.GetFullPath(builder.DataSource, stateDirectory);
     }
 
     /// <summary>Throws when the options are invalid.</summary>
