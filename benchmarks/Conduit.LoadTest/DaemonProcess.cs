@@ -20,7 +20,8 @@ internal sealed class DaemonProcess : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
-    public static async Task<DaemonProcess> StartAsync(string conduit, string root, string agent, CancellationToken cancellationToken)
+    public static async Task<DaemonProcess> StartAsync(
+        string conduit, string root, string agent, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
     {
         var home = Path.Combine(root, "home");
         var conduitHome = Path.Combine(root, "conduit-home");
@@ -50,6 +51,10 @@ internal sealed class DaemonProcess : IAsyncDisposable
         startInfo.Environment["HOME"] = home;
         startInfo.Environment["CONDUIT_HOME"] = conduitHome;
         startInfo.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        foreach (var (name, value) in environment)
+        {
+            startInfo.Environment[name] = value;
+        }
         var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"Cannot start {conduit}.");
         _ = process.StandardError.ReadToEndAsync(CancellationToken.None);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
