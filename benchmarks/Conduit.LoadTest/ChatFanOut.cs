@@ -10,10 +10,24 @@ internal sealed class FanOutRound
 
     public required double[] LatenciesMilliseconds { get; init; }
 
+    /// <summary>Each run's latencies, in the order its agent printed the lines.</summary>
+    public required double[][] LatenciesByRun { get; init; }
+
     public required int Failures { get; init; }
 
     /// <summary>The load test's own CPU time (user + system) during the round: the client shares the cores.</summary>
     public required double ClientCpuMilliseconds { get; init; }
+
+    /// <summary>The p99 of each line's latency (first line, second line, ...): where in a run the tail is.</summary>
+    public string P99ByLine()
+    {
+        var lines = LatenciesByRun.Length == 0 ? 0 : LatenciesByRun.Max(run => run.Length);
+        return string.Join(" / ", Enumerable.Range(0, lines).Select(i =>
+        {
+            var sorted = LatenciesByRun.Where(run => run.Length > i).Select(run => run[i]).Order().ToArray();
+            return sorted[Math.Clamp((int)Math.Ceiling(0.99 * sorted.Length) - 1, 0, sorted.Length - 1)].ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);
+        }));
+    }
 
     public double Latency(double fraction)
     {
@@ -55,6 +69,7 @@ internal static class ChatFanOut
         {
             WallMilliseconds = wall,
             LatenciesMilliseconds = [.. latencies.SelectMany(l => l)],
+            LatenciesByRun = latencies,
             Failures = succeeded.Count(s => !s),
             ClientCpuMilliseconds = cpu,
         };
@@ -98,6 +113,7 @@ internal static class ChatFanOut
     {
         private bool _inAgentEvent;
         private bool _inResultEvent;
+        private bool _inErrorEvent;
 
         public bool Succeeded { get; private set; }
 
@@ -115,6 +131,7 @@ internal static class ChatFanOut
                     var name = line[EventPrefix.Length..];
                     _inAgentEvent = name.SequenceEqual(AgentEvent);
                     _inResultEvent = name.SequenceEqual(ResultEvent);
+                    _inErrorEvent = name.SequenceEqual("error"u8);
                 }
                 else if (line.StartsWith(DataPrefix))
                 {
@@ -125,6 +142,14 @@ internal static class ChatFanOut
                     else if (_inResultEvent)
                     {
                         Succeeded = line.IndexOf(SucceededOutcome) >= 0;
+                        if (!Succeeded)
+                        {
+                            Console.Error.WriteLine($"run did not succeed: {System.Text.Encoding.UTF8.GetString(line)}");
+                        }
+                    }
+                    else if (_inErrorEvent)
+                    {
+                        Console.Error.WriteLine($"run failed: {System.Text.Encoding.UTF8.GetString(line)}");
                     }
                 }
             }

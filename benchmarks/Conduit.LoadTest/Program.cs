@@ -53,7 +53,7 @@ try
             cpuPerRun.Add(cpu / options.Runs);
             daemon.Add(result);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"round {round}: direct {baseline:0} ms, daemon {result.WallMilliseconds:0} ms (ratio {result.WallMilliseconds / baseline:0.00}), line->SSE p50 {result.Latency(0.50):0.00} ms p99 {result.Latency(0.99):0.00} ms max {result.Latency(1):0.00} ms, {result.Failures} failed, daemon CPU {cpuPerRun[^1]:0.0} ms per run, client CPU {result.ClientCpuMilliseconds / options.Runs:0.0} ms per run, load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
+                $"round {round}: direct {baseline:0} ms, daemon {result.WallMilliseconds:0} ms (ratio {result.WallMilliseconds / baseline:0.00}), line->SSE p50 {result.Latency(0.50):0.00} ms p99 {result.Latency(0.99):0.00} ms max {result.Latency(1):0.00} ms (p99 by line {result.P99ByLine()} ms), {result.Failures} failed, daemon CPU {cpuPerRun[^1]:0.0} ms per run, client CPU {result.ClientCpuMilliseconds / options.Runs:0.0} ms per run, load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
         }
 
         var peak = server.PeakResidentBytes();
