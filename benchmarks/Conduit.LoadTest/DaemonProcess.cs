@@ -21,10 +21,9 @@ internal sealed class DaemonProcess : IAsyncDisposable
     public int ProcessId => _process.Id;
 
     public static async Task<DaemonProcess> StartAsync(
-        string conduit, string root, string agent, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
+        string conduit, string root, string conduitHome, string agent, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
     {
         var home = Path.Combine(root, "home");
-        var conduitHome = Path.Combine(root, "conduit-home");
         var project = Path.Combine(root, "project");
         Directory.CreateDirectory(home);
         Directory.CreateDirectory(conduitHome);

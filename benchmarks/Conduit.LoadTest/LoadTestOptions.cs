@@ -35,6 +35,13 @@ internal sealed class LoadTestOptions
     /// </summary>
     public bool DirectThroughSetsid { get; init; } = true;
 
+    /// <summary>
+    /// --state-root DIR: where the daemon's <c>CONDUIT_HOME</c> (its configuration and state directory, so the chat
+    /// transcripts) is created; default the load test's temporary directory. <c>/dev/shm</c> takes the file system's
+    /// cost of the transcripts out of the figures.
+    /// </summary>
+    public string? StateRoot { get; init; }
+
     /// <summary>--daemon-env NAME=VALUE (repeatable): set for the daemon only, e.g. <c>DOTNET_TieredPGO=0</c>.</summary>
     public IReadOnlyDictionary<string, string> DaemonEnvironment { get; init; } = new Dictionary<string, string>();
 
@@ -68,6 +75,7 @@ internal sealed class LoadTestOptions
             Rounds = Int(values, "rounds", 3),
             WarmUpRounds = Int(values, "warm-up", 3),
             DaemonEnvironment = daemonEnvironment,
+            StateRoot = values.GetValueOrDefault("state-root"),
             ForkSleep = Choice(values, "agent-sleep", "read", "fork"),
             DirectThroughSetsid = !Choice(values, "direct-start", "setsid", "plain"),
         };

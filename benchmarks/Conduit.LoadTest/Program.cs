@@ -3,7 +3,7 @@
 // peak RSS and the latency from the agent writing a line to the SSE client reading its event. The baseline, in the same
 // run: the same N agents started directly with Process and read to the end, no daemon.
 //
-//   dotnet run -c Release --project benchmarks/Conduit.LoadTest -- [--conduit PATH] [--runs 100] [--agent-ms 1000] [--lines 5] [--rounds 3] [--warm-up 3] [--agent-sleep read|fork] [--direct-start setsid|plain] [--daemon-env NAME=VALUE]...
+//   dotnet run -c Release --project benchmarks/Conduit.LoadTest -- [--conduit PATH] [--runs 100] [--agent-ms 1000] [--lines 5] [--rounds 3] [--warm-up 3] [--agent-sleep read|fork] [--direct-start setsid|plain] [--daemon-env NAME=VALUE]... [--state-root DIR]
 //   dotnet run -c Release --project benchmarks/Conduit.LoadTest -- fake-model-env FILE   (the fake model API for benchmarks/run.sh)
 using System.Diagnostics;
 using System.Globalization;
@@ -16,18 +16,21 @@ if (args is ["fake-model-env", var environmentFile])
 
 var options = LoadTestOptions.Parse(args);
 var root = Directory.CreateTempSubdirectory("conduit-load-").FullName;
+var conduitHome = options.StateRoot is null ? Path.Combine(root, "conduit-home") : Path.Combine(options.StateRoot, $"conduit-load-home-{Guid.NewGuid():N}");
 try
 {
     var agent = TimestampingAgent.Write(root, options.AgentMilliseconds, options.Lines, options.ForkSleep);
-    Console.WriteLine($"load test: {options.Runs} concurrent runs of a {options.AgentMilliseconds} ms agent ({options.Lines} lines, waiting with {(options.ForkSleep ? "/usr/bin/sleep" : "read -t")}), {options.Rounds} rounds after {options.WarmUpRounds} warm-up fan-outs; direct baseline {(options.DirectThroughSetsid ? "through setsid" : "plain")}; conduit: {options.Conduit}");
+    Console.WriteLine($"load test: {options.Runs} concurrent runs of a {options.AgentMilliseconds} ms agent ({options.Lines} lines, waiting with {(options.ForkSleep ? "/usr/bin/sleep" : "read -t")}), {options.Rounds} rounds after {options.WarmUpRounds} warm-up fan-outs; direct baseline {(options.DirectThroughSetsid ? "through setsid" : "plain")}; CONDUIT_HOME {conduitHome}; conduit: {options.Conduit}");
     Console.WriteLine($"load average: {File.ReadAllText("/proc/loadavg").Trim()}");
 
     var direct = new List<double>();
     var daemon = new List<FanOutRound>();
     var cpuPerRun = new List<double>();
-    await using (var server = await DaemonProcess.StartAsync(options.Conduit, root, agent, options.DaemonEnvironment, CancellationToken.None))
+    var startingDaemon = Stopwatch.GetTimestamp();
+    await using (var server = await DaemonProcess.StartAsync(options.Conduit, root, conduitHome, agent, options.DaemonEnvironment, CancellationToken.None))
     {
-        Console.WriteLine($"daemon pid {server.ProcessId} at {server.Address}, RSS after start {server.ResidentBytes() / 1048576.0:0.0} MiB");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"daemon pid {server.ProcessId} at {server.Address}, listening after {Stopwatch.GetElapsedTime(startingDaemon).TotalMilliseconds:0} ms, RSS after start {server.ResidentBytes() / 1048576.0:0.0} MiB, CPU {server.CpuTime().TotalMilliseconds:0} ms"));
         using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue }) { BaseAddress = server.Address, Timeout = TimeSpan.FromMinutes(2) };
 
         // Warm-up, not counted: one run (first request), then whole fan-outs. A daemon is long-lived: the first
@@ -76,6 +79,10 @@ try
 finally
 {
     Directory.Delete(root, recursive: true);
+    if (options.StateRoot is not null)
+    {
+        Directory.Delete(conduitHome, recursive: true);
+    }
 }
 
 return 0;
