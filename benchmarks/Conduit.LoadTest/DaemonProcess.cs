@@ -38,9 +38,16 @@ internal sealed class DaemonProcess : IAsyncDisposable
                 claude: {"{"} executable: "{agent}" {"}"}
             """);
 
-        var startInfo = conduit.EndsWith(".dll", StringComparison.Ordinal)
-            ? new ProcessStartInfo("dotnet") { ArgumentList = { conduit } }
-            : new ProcessStartInfo(conduit);
+        // In a session of its own (setsid execs in place: the pid stays the daemon's), as a daemon started from its own
+        // terminal or as a service is: with the kernel's autogroup scheduling a session gets one CPU share, so a daemon
+        // left in the load test's session would share its share with the load-test client.
+        var startInfo = new ProcessStartInfo(File.Exists("/usr/bin/setsid") ? "/usr/bin/setsid" : "env");
+        if (conduit.EndsWith(".dll", StringComparison.Ordinal))
+        {
+            startInfo.ArgumentList.Add("dotnet");
+        }
+
+        startInfo.ArgumentList.Add(conduit);
         startInfo.ArgumentList.Add("serve");
         startInfo.ArgumentList.Add("--port");
         startInfo.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));
