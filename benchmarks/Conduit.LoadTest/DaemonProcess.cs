@@ -20,10 +20,10 @@ internal sealed class DaemonProcess : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
-    public static async Task<DaemonProcess> StartAsync(string conduit, string root, string agent, CancellationToken cancellationToken)
+    public static async Task<DaemonProcess> StartAsync(
+        string conduit, string root, string conduitHome, string agent, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
     {
         var home = Path.Combine(root, "home");
-        var conduitHome = Path.Combine(root, "conduit-home");
         var project = Path.Combine(root, "project");
         Directory.CreateDirectory(home);
         Directory.CreateDirectory(conduitHome);
@@ -38,9 +38,16 @@ internal sealed class DaemonProcess : IAsyncDisposable
                 claude: {"{"} executable: "{agent}" {"}"}
             """);
 
-        var startInfo = conduit.EndsWith(".dll", StringComparison.Ordinal)
-            ? new ProcessStartInfo("dotnet") { ArgumentList = { conduit } }
-            : new ProcessStartInfo(conduit);
+        // In a session of its own (setsid execs in place: the pid stays the daemon's), as a daemon started from its own
+        // terminal or as a service is: with the kernel's autogroup scheduling a session gets one CPU share, so a daemon
+        // left in the load test's session would share its share with the load-test client.
+        var startInfo = new ProcessStartInfo(File.Exists("/usr/bin/setsid") ? "/usr/bin/setsid" : "env");
+        if (conduit.EndsWith(".dll", StringComparison.Ordinal))
+        {
+            startInfo.ArgumentList.Add("dotnet");
+        }
+
+        startInfo.ArgumentList.Add(conduit);
         startInfo.ArgumentList.Add("serve");
         startInfo.ArgumentList.Add("--port");
         startInfo.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));
@@ -50,6 +57,10 @@ internal sealed class DaemonProcess : IAsyncDisposable
         startInfo.Environment["HOME"] = home;
         startInfo.Environment["CONDUIT_HOME"] = conduitHome;
         startInfo.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        foreach (var (name, value) in environment)
+        {
+            startInfo.Environment[name] = value;
+        }
         var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"Cannot start {conduit}.");
         _ = process.StandardError.ReadToEndAsync(CancellationToken.None);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

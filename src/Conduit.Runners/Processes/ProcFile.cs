@@ -42,34 +42,58 @@ internal static class ProcFile
         }
     }
 
-    /// <summary>Whether <c>/proc/&lt;pid&gt;/&lt;name&gt;</c> contains <paramref name="value"/>, read in chunks into <paramref name="scratch"/>.</summary>
-    public static bool Contains(int pid, string name, ReadOnlySpan<byte> value, byte[] scratch)
+    /// <summary>
+    /// Which of <paramref name="values"/> <c>/proc/&lt;pid&gt;/&lt;name&gt;</c> contains, read once, in chunks, into
+    /// <paramref name="scratch"/>: <paramref name="found"/>[i] tells for <paramref name="values"/>[i]. Returns how many
+    /// were found (0 when the file cannot be read).
+    /// </summary>
+    public static int FindEach(int pid, string name, IReadOnlyList<byte[]> values, Span<bool> found, byte[] scratch)
     {
+        found.Clear();
+        if (values.Count == 0)
+        {
+            return 0;
+        }
+
         var descriptor = Open($"/proc/{pid}/{name}", ReadOnlyCloseOnExec);
         if (descriptor < 0)
         {
-            return false;
+            return 0;
         }
 
         try
         {
-            // Keep the last value.Length - 1 bytes of each chunk in front of the next, so a match across chunks is seen.
+            var longest = 0;
+            foreach (var value in values)
+            {
+                longest = Math.Max(longest, value.Length);
+            }
+
+            // Keep the last longest - 1 bytes of each chunk in front of the next, so a match across chunks is seen.
+            var count = 0;
             var kept = 0;
             while (true)
             {
                 var read = ReadInto(descriptor, scratch.AsSpan(kept));
                 if (read <= 0)
                 {
-                    return false;
+                    return count;
                 }
 
                 var filled = scratch.AsSpan(0, kept + read);
-                if (filled.IndexOf(value) >= 0)
+                for (var i = 0; i < values.Count; i++)
                 {
-                    return true;
+                    if (!found[i] && filled.IndexOf(values[i]) >= 0)
+                    {
+                        found[i] = true;
+                        if (++count == values.Count)
+                        {
+                            return count;
+                        }
+                    }
                 }
 
-                kept = Math.Min(value.Length - 1, filled.Length);
+                kept = Math.Min(longest - 1, filled.Length);
                 filled[^kept..].CopyTo(scratch);
             }
         }

@@ -46,7 +46,11 @@ internal sealed class ProcessTree
     private static readonly bool HasProcFileSystem = OperatingSystem.IsLinux() && Directory.Exists("/proc/self");
 
     /// <summary>The live members of the tree now, this process excluded.</summary>
-    public HashSet<int> FindLiveMembers()
+    /// <remarks>
+    /// Runs that look at the same time share one pass over <c>/proc</c> (<see cref="SharedProcScan"/>); the pass
+    /// always starts after this call, so it sees what a pass of this tree's own would.
+    /// </remarks>
+    public async Task<HashSet<int>> FindLiveMembersAsync()
     {
         var members = new HashSet<int>();
         if (!HasProcFileSystem)
@@ -59,21 +63,12 @@ internal sealed class ProcessTree
             return members;
         }
 
-        var self = Environment.ProcessId;
-        var parents = new Dictionary<int, int>();
-        var scratch = new byte[4096];
-        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        var snapshot = await SharedProcScan.ScanAsync(_markerBytes, _rootStartTime).ConfigureAwait(false);
+        foreach (var process in snapshot.Processes)
         {
-            if (!int.TryParse(Path.GetFileName(directory), out var pid) || pid == self
-                || !ProcStat.TryRead(pid, out var stat) || !stat.IsAlive)
-            {
-                continue;
-            }
-
-            parents[pid] = stat.ParentProcessId;
-            var inGroup = _rootLeadsGroup && (stat.ProcessGroupId == RootProcessId || stat.SessionId == RootProcessId);
-            if ((pid == RootProcessId && !_rootExited()) || inGroup
-                || (stat.StartTime >= _rootStartTime && ProcFile.Contains(pid, "environ", _markerBytes, scratch)))
+            var pid = process.ProcessId;
+            var inGroup = _rootLeadsGroup && (process.ProcessGroupId == RootProcessId || process.SessionId == RootProcessId);
+            if ((pid == RootProcessId && !_rootExited()) || inGroup || snapshot.Marked.Contains(pid))
             {
                 members.Add(pid);
             }
@@ -84,11 +79,11 @@ internal sealed class ProcessTree
         do
         {
             added = false;
-            foreach (var (pid, parent) in parents)
+            foreach (var process in snapshot.Processes)
             {
-                if (!members.Contains(pid) && members.Contains(parent) && pid != self)
+                if (!members.Contains(process.ProcessId) && members.Contains(process.ParentProcessId))
                 {
-                    members.Add(pid);
+                    members.Add(process.ProcessId);
                     added = true;
                 }
             }
@@ -109,7 +104,7 @@ internal sealed class ProcessTree
         int? lastSignalToLiveRoot = null;
         foreach (var signal in EscalationSignals)
         {
-            var members = FindLiveMembers();
+            var members = await FindLiveMembersAsync().ConfigureAwait(false);
             if (members.Count == 0)
             {
                 break;
@@ -176,7 +171,7 @@ internal sealed class ProcessTree
         while (true)
         {
             await Task.Delay(PollInterval, _timeProvider).ConfigureAwait(false);
-            if (FindLiveMembers().Count == 0)
+            if ((await FindLiveMembersAsync().ConfigureAwait(false)).Count == 0)
             {
                 return true;
             }

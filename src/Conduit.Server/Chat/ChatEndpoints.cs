@@ -153,26 +153,35 @@ internal static class ChatEndpoints
         var ids = new Dictionary<string, object?> { ["threadId"] = item.ThreadId, ["queueItemId"] = item.QueueItemId };
         await sse.EventAsync("queued", Json(ids, ("emittedAt", item.CreatedAt)), id: null, cancellationToken).ConfigureAwait(false);
         var lastRawLine = 0;
-        await foreach (var signal in item.Signals.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-        {
-            switch (signal.Kind)
-            {
-                case ChatSignalKind.Started:
-                    await sse.EventAsync("start", Json(ids, ("startedAt", signal.At), ("emittedAt", signal.At)), id: null, cancellationToken).ConfigureAwait(false);
-                    break;
-                case ChatSignalKind.Agent when signal.Event is { } agentEvent:
-                    if (options.Debug && agentEvent.LineNumber is { } line && line > lastRawLine && agentEvent.RawRepresentation is { } raw)
-                    {
-                        lastRawLine = line;
-                        await sse.EventAsync("stdout", Json(ids, ("stream", "stdout"), ("chunk", raw), ("emittedAt", signal.At)), id: null, cancellationToken).ConfigureAwait(false);
-                    }
 
-                    await sse.EventAsync("agent", JsonSerializer.Serialize(agentEvent, ConduitJson.Options), id: null, cancellationToken).ConfigureAwait(false);
-                    break;
-                case ChatSignalKind.StandardError when options.Debug && signal.Line is { } stderrLine:
-                    await sse.EventAsync("stderr", Json(ids, ("stream", "stderr"), ("chunk", stderrLine), ("emittedAt", signal.At)), id: null, cancellationToken).ConfigureAwait(false);
-                    break;
+        // Every signal ready now is written, then one flush sends them: a burst of lines costs one write to the socket,
+        // and the first of them waits for nothing. Agent events are serialized straight into the response as UTF-8.
+        var signals = item.Signals.Reader;
+        while (await signals.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (signals.TryRead(out var signal))
+            {
+                switch (signal.Kind)
+                {
+                    case ChatSignalKind.Started:
+                        sse.WriteEvent("start", Json(ids, ("startedAt", signal.At), ("emittedAt", signal.At)));
+                        break;
+                    case ChatSignalKind.Agent when signal.Event is { } agentEvent:
+                        if (options.Debug && agentEvent.LineNumber is { } line && line > lastRawLine && agentEvent.RawRepresentation is { } raw)
+                        {
+                            lastRawLine = line;
+                            sse.WriteEvent("stdout", Json(ids, ("stream", "stdout"), ("chunk", raw), ("emittedAt", signal.At)));
+                        }
+
+                        sse.WriteJsonEvent("agent", agentEvent, ConduitJson.Options);
+                        break;
+                    case ChatSignalKind.StandardError when options.Debug && signal.Line is { } stderrLine:
+                        sse.WriteEvent("stderr", Json(ids, ("stream", "stderr"), ("chunk", stderrLine), ("emittedAt", signal.At)));
+                        break;
+                }
             }
+
+            await sse.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
 
         await item.Finished.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -185,7 +194,7 @@ internal static class ChatEndpoints
         }
 
         var response = ToResponse(item, options.Debug);
-        await sse.EventAsync("result", JsonSerializer.Serialize(response, ServerJson.Chat), id: null, cancellationToken).ConfigureAwait(false);
+        sse.WriteJsonEvent("result", response, ServerJson.Chat);
         await sse.EventAsync(
             "exit",
             Json(ids, ("code", response.Exit.Code), ("signal", response.Exit.Signal), ("finalState", response.Exit.FinalState), ("endedAt", response.Exit.EndedAt), ("emittedAt", emittedAt)),
